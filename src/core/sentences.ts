@@ -86,3 +86,17 @@ function skipSpace(text: string, from: number, end: number): number {
   while (i < end && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
+
+/** Paragraph ranges of `text` (blank-line separated), without their surrounding white space, in order. */
+export function paragraphRanges(text: string): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  for (const m of text.matchAll(/[^\n]+(?:\n(?!\s*\n)[^\n]*)*/g)) {
+    const raw = m[0];
+    const lead = raw.length - raw.trimStart().length;
+    const body = raw.trim();
+    if (!body) continue;
+    const start = (m.index ?? 0) + lead;
+    out.push({ start, end: start + body.length });
+  }
+  return out;
+}
