@@ -217,6 +217,8 @@ function createGuard(outer: AbortSignal | undefined, deadlineMs: number): Guard 
   return {
     signal: controller.signal,
     race<T>(promise: Promise<T>, idleMs?: number): Promise<T> {
+      // The SDK's promise may settle after we stop waiting for it; its rejection is not news.
+      promise.catch(() => {});
       if (controller.signal.aborted) return Promise.reject(controller.signal.reason);
       const idle = idleMs ? setTimeout(() => abort('idle'), idleMs) : undefined;
       return Promise.race([promise, aborted]).finally(() => clearTimeout(idle));
