@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
 import { chunkDocument } from './chunker.ts';
@@ -28,7 +29,7 @@ export interface RefreshReport {
 
 export interface LibraryOptions {
   docsDir: string;
-  /** Where the index is persisted (`<dataDir>/index`); omit to keep it in memory only. */
+  /** The index is persisted under `<dataDir>/index/<corpus key>`; omit to keep it in memory only. */
   dataDir?: string;
   logger: Logger;
   /** Progress of the file loading (for the `index` command's bar). */
@@ -54,7 +55,9 @@ export interface Library {
 }
 
 export async function createLibrary(options: LibraryOptions): Promise<Library> {
-  const indexDir = options.dataDir ? path.join(options.dataDir, 'index') : undefined;
+  // One persisted index per corpus folder, so `--corpus` runs never churn the main index.
+  const corpusKey = createHash('sha256').update(path.resolve(options.docsDir)).digest('hex').slice(0, 12);
+  const indexDir = options.dataDir ? path.join(options.dataDir, 'index', corpusKey) : undefined;
   const documents = new Map<string, Document>();
   const skipped = new Map<string, SkippedFile>();
   const termStats = createTermStats();
