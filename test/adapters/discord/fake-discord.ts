@@ -37,6 +37,10 @@ export interface FakeDiscord {
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   /** Sends a gateway dispatch (op 0) to every connected client. */
   dispatch(event: string, data: unknown): void;
+  /** Closes every gateway connection with a close code (e.g. 4000 resumable, 4004 fatal). */
+  disconnect(code: number): void;
+  /** RESUME payloads received on the gateway. */
+  readonly resumes: unknown[];
   close(): Promise<void>;
 }
 
@@ -68,6 +72,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const waiters: Array<{ predicate: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }> = [];
   const commands = new Map<string, unknown[]>();
   const identifies: unknown[] = [];
+  const resumes: unknown[] = [];
   const sockets = new Set<WebSocket>();
   let seq = 0;
 
@@ -92,18 +97,19 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
 
   const route = (req: RecordedRequest, port: number): { status: number; body?: unknown } => {
     const p = req.path.replace(/^\/api\/v10/, '');
-    let m: RegExpMatchArray | null;
     if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(p)) return { status: 204 };
     if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(p)) {
       return { status: 200, body: message(req.body, '645027906669510667') };
     }
     if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(p)) return { status: 200, body: message(req.body, '645027906669510667') };
-    if (req.method === 'POST' && (m = p.match(/^\/channels\/(\d+)\/messages$/))) return { status: 200, body: message(req.body, m[1] ?? '') };
-    if ((m = p.match(/^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/))) {
+    const channel = p.match(/^\/channels\/(\d+)\/messages$/);
+    if (req.method === 'POST' && channel) return { status: 200, body: message(req.body, channel[1] ?? '') };
+    const commandsRoute = p.match(/^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/);
+    if (commandsRoute) {
       if (req.method === 'GET') return { status: 200, body: commands.get(p) ?? [] };
       if (req.method === 'PUT') {
         // biome-ignore lint/suspicious/noExplicitAny: command JSON
-        const list = (req.body as any[]).map((c) => stored(c, m?.[1]));
+        const list = (req.body as any[]).map((c) => stored(c, commandsRoute[1]));
         commands.set(p, list);
         return { status: 200, body: list };
       }
@@ -161,6 +167,11 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     socket.on('message', (data) => {
       const payload = JSON.parse(String(data)) as { op: number; d: unknown };
       if (payload.op === 1) socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+      if (payload.op === 6) {
+        resumes.push(payload.d);
+        seq += 1;
+        socket.send(JSON.stringify({ op: 0, s: seq, t: 'RESUMED', d: {} }));
+      }
       if (payload.op === 2) {
         identifies.push(payload.d);
         const port = (server.address() as AddressInfo).port;
@@ -193,6 +204,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     requests,
     commands,
     identifies,
+    resumes,
     override: undefined,
     waitFor(predicate, timeoutMs = 5000) {
       const done = requests.find(predicate);
@@ -211,6 +223,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     dispatch(event, data) {
       seq += 1;
       for (const socket of sockets) socket.send(JSON.stringify({ op: 0, s: seq, t: event, d: data }));
+    },
+    disconnect(code) {
+      for (const socket of sockets) socket.close(code, 'test');
     },
     async close() {
       for (const socket of sockets) socket.terminate();
