@@ -68,6 +68,8 @@ const SPELLED: Record<string, number> = {
   twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100,
 };
 const MULTIPLIERS: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
+/** Words next to a value that are (probably) verbs, skipped when looking for the noun it is attached to. */
+const VERBISH = /^(?:set|held|due|slated|is|are|was|were|will|would|be|been|\p{L}+ed)$/u;
 /** Modifiers that do not change what a title is. */
 const TITLE_NOISE = new Set(['of', 'the', 'for', 'former', 'acting', 'then', 'us', 'u.s', 'u.s.', 'and']);
 
@@ -146,16 +148,25 @@ function titleFacts(s: DocSentence, tokens: WordToken[], source: string, out: Fa
 /** Number, date and place facts, each anchored to the content words around it. */
 function valueFacts(s: DocSentence, tokens: WordToken[], source: string, out: Fact[]): void {
   const push = (kind: FactKind, from: number, to: number, parts: string[], anchorSide: -1 | 1): void => {
-    const before = neighbours(tokens, from, -1, 3);
-    const after = neighbours(tokens, to, 1, 3);
-    const near = anchorSide === 1 ? (after[0] ?? before[0]) : (before[0] ?? after[0]);
-    if (near === undefined) return;
-    // The subject: the nearest content word, extended over directly adjacent content words.
+    const before = neighbours(tokens, from, -1, 4);
+    const after = neighbours(tokens, to, 1, 4);
+    const side = anchorSide === 1 ? (after.length ? after : before) : before.length ? before : after;
+    if (!side.length) return;
+    // The noun the value is attached to: the nearest content word that does not look like a verb.
+    const near = side.find((k) => !VERBISH.test(tokens[k]!.text.toLowerCase())) ?? side[0]!;
+    // The subject shown to users: that noun with its directly attached words ("final withdrawal of troops").
+    const dir = near > to ? 1 : -1;
     let a = near;
     let b = near;
-    if (near > to) while (b + 1 < tokens.length && b - near < 2 && isContent(tokens[b + 1]!.text)) b++;
-    else while (a - 1 >= 0 && near - a < 2 && isContent(tokens[a - 1]!.text)) a--;
-    const window = new Set([...before.slice(0, 2), ...after.slice(0, 2)].map((k) => stem(tokens[k]!.text)));
+    for (let k = near + dir, n = 1; k >= 0 && k < tokens.length && n < 4; k += dir, n++) {
+      const t = tokens[k]!.text;
+      const joinedToPrev = dir === 1 ? tokens[k]!.joined : tokens[k + 1]!.joined;
+      if (!joinedToPrev || !(isContent(t) || t === 'of') || VERBISH.test(t.toLowerCase())) break;
+      if (isContent(t)) [a, b] = dir === 1 ? [a, k] : [k, b];
+    }
+    const window = new Set(
+      (anchorSide === 1 ? [...before.slice(0, 2), ...after] : [...before, ...after.slice(0, 2)]).map((k) => stem(tokens[k]!.text)),
+    );
     out.push({
       kind,
       key: stem(tokens[near]!.text),
@@ -223,12 +234,13 @@ function compatible(a: Fact, b: Fact): boolean {
   return small.parts.every((p) => large.parts.includes(p));
 }
 
+/** Same kind, same key, and (for values) surrounding words that mostly match: ≥ 2 shared and Jaccard ≥ 0.4. */
 function sameThing(a: Fact, b: Fact): boolean {
   if (a.kind !== b.kind || a.key !== b.key) return false;
   if (a.kind === 'title') return true;
   let shared = 0;
   for (const w of a.window) if (b.window.has(w)) shared++;
-  return shared >= 2;
+  return shared >= 2 && shared / (a.window.size + b.window.size - shared) >= 0.4;
 }
 
 /** Extracts the facts stated in the given documents' sentences (exported for tests and tuning). */
