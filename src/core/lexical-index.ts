@@ -1,0 +1,455 @@
+/**
+ * The embedded lexical retriever: BM25F over passage body and title (English stop words, accent
+ * folding, Porter stemming), then a phrase pass that lifts the best candidates containing adjacent
+ * query terms in the same order. Postings live in typed arrays ({@link Postings}); the index is
+ * saved as one binary file ({@link writeIndexFile}) and reloaded without re-tokenizing anything.
+ *
+ * Incremental updates (one changed file) go to a small delta and leave tombstones; a merge folds
+ * them into the compact base when they grow past a quarter of it, and always before saving.
+ */
+import { type IndexParams, readIndexFile, writeIndexFile } from './index-codec.ts';
+import { type PostingBatch, Postings, packTf } from './postings.ts';
+import type { Retriever, SearchOptions } from './retriever.ts';
+import { forEachWord, termOf } from './tokenizer.ts';
+import type { Passage, ScoredPassage } from './types.ts';
+
+/** A retriever you can update one document at a time and persist. */
+export interface LexicalIndex extends Retriever {
+  /** Synchronous search; same results as search(). Best first, ties by passage order. */
+  searchSync(query: string, options?: SearchOptions): ScoredPassage[];
+  /** Adds or replaces all passages of one document (incremental re-index of one changed file). */
+  setDocument(documentId: string, passages: Passage[]): void;
+  /** Removes a document's passages; no-op when absent. */
+  removeDocument(documentId: string): void;
+  /** Bulk build (fast path used for a full index), equivalent to setDocument per document. */
+  addAll(passages: Passage[]): void;
+  readonly passageCount: number;
+  getPassage(passageId: string): Passage | undefined;
+  /** Passages of one document in ordinal order. */
+  passagesOf(documentId: string): Passage[];
+  documentIds(): string[];
+  /** Persists atomically under dir (write temp files then rename). `meta` is any JSON stored alongside. */
+  save(dir: string, meta?: unknown): Promise<void>;
+}
+
+/** Options of {@link createLexicalIndex}. Defaults were chosen on SQuAD dev (see bench/squad-quality.ts). */
+export interface LexicalIndexOptions {
+  /** BM25 term-frequency saturation; default 0.9. */
+  k1?: number;
+  /** BM25 length normalisation (body and title); default 0.6. */
+  b?: number;
+  /** How much a title occurrence counts against a body occurrence; default 2. */
+  titleWeight?: number;
+}
+
+/** How many top BM25 candidates the phrase pass may reorder. */
+const PHRASE_DEPTH = 30;
+/** Bonus per query bigram found in a candidate, times the smaller idf of its two terms. */
+const PHRASE_WEIGHT = 0.35;
+/** Batches at least this large (or any batch into an empty index) are merged straight into the base. */
+const BULK_BATCH = 2048;
+const STOP = -1;
+const UNKNOWN = -2;
+
+/** Creates an empty index. */
+export function createLexicalIndex(options: LexicalIndexOptions = {}): LexicalIndex {
+  return new Index({ k1: options.k1 ?? 0.9, b: options.b ?? 0.6, titleWeight: options.titleWeight ?? 2 });
+}
+
+/** Loads a saved index; undefined when missing, corrupt or from another format version (caller rebuilds). */
+export async function loadLexicalIndex(dir: string): Promise<{ index: LexicalIndex; meta: unknown } | undefined> {
+  const file = await readIndexFile(dir);
+  if (file === undefined) return undefined;
+  const index = new Index(file.params);
+  index.postings.load(file.postings);
+  const table = file.passages;
+  index.passages = new Array(table.count);
+  index.lazy = table.get;
+  index.lazySlot = Int32Array.from({ length: table.count }, (_, i) => i);
+  index.slotIds = table.ids;
+  index.slotDocs = table.documentIds;
+  index.slotOrdinals = Array.from(table.ordinals);
+  index.reindexSlots();
+  return { index, meta: file.meta };
+}
+
+class Index implements LexicalIndex {
+  readonly postings = new Postings();
+  /** Per slot: the passage (undefined while not yet decoded from a loaded file), its id and document. */
+  passages: Array<Passage | undefined> = [];
+  slotIds: string[] = [];
+  slotDocs: string[] = [];
+  slotOrdinals: number[] = [];
+  /** For a loaded index: decodes a passage of the file, and which file row each slot is (-1: none). */
+  lazy: ((row: number) => Passage) | undefined;
+  lazySlot: Int32Array = new Int32Array(0);
+  private slotOfId = new Map<string, number>();
+  private slotsOfDoc = new Map<string, number[]>();
+  /** Word (lower-cased) → term id or STOP; cleared whenever term ids change. */
+  private wordIds = new Map<string, number>();
+  private scores = new Float64Array(0);
+
+  constructor(readonly params: IndexParams) {}
+
+  get passageCount(): number {
+    return this.postings.liveCount;
+  }
+
+  async search(query: string, options?: SearchOptions): Promise<ScoredPassage[]> {
+    return this.searchSync(query, options);
+  }
+
+  searchSync(query: string, options: SearchOptions = {}): ScoredPassage[] {
+    const limit = Math.floor(options.limit ?? 5);
+    if (!(limit > 0) || this.postings.liveCount === 0) return [];
+    let allowed: Uint8Array | undefined;
+    if (options.documentIds) {
+      allowed = new Uint8Array(this.postings.slotCount);
+      let any = false;
+      for (const doc of options.documentIds) {
+        for (const s of this.slotsOfDoc.get(doc) ?? []) {
+          allowed[s] = 1;
+          any = true;
+        }
+      }
+      if (!any) return [];
+    }
+    const sequence = this.termIdsOf(query, false);
+    const distinct = [...new Set(sequence.filter((t) => t >= 0))];
+    if (distinct.length === 0) return [];
+    if (this.scores.length < this.postings.slotCount) this.scores = new Float64Array(this.postings.slotCount * 2);
+    const scores = this.scores;
+    const touched: number[] = [];
+    for (const t of distinct) this.postings.accumulate(t, this.postings.idf(t), this.params, scores, touched);
+    const depth = Math.max(limit, PHRASE_DEPTH);
+    const top = topK(touched, scores, depth, allowed);
+    for (const s of touched) scores[s] = 0;
+    this.phraseBoost(sequence, top);
+    return top.slice(0, limit).map(([slot, score]) => ({ passage: this.passageAt(slot), score }));
+  }
+
+  /** Adds a bonus to the first PHRASE_DEPTH candidates for each query bigram they contain, then re-sorts them. */
+  private phraseBoost(sequence: number[], top: Array<[number, number]>): void {
+    const pairs = new Map<number, number>();
+    let prev = UNKNOWN;
+    for (const t of sequence) {
+      if (t === STOP) continue;
+      if (prev >= 0 && t >= 0 && prev !== t) {
+        pairs.set(prev * 0x4000000 + t, Math.min(this.postings.idf(prev), this.postings.idf(t)));
+      }
+      prev = t;
+    }
+    if (pairs.size === 0 || top.length === 0) return;
+    const head = top.slice(0, PHRASE_DEPTH);
+    for (const entry of head) {
+      const found = new Set<number>();
+      let last = UNKNOWN;
+      forEachWord(this.passageAt(entry[0]).text.toLowerCase(), (word) => {
+        const t = this.wordId(word, false);
+        if (t === STOP) return;
+        if (last >= 0 && t >= 0 && pairs.has(last * 0x4000000 + t)) found.add(last * 0x4000000 + t);
+        last = t;
+      });
+      for (const key of found) entry[1] += PHRASE_WEIGHT * (this.params.k1 + 1) * (pairs.get(key) as number);
+    }
+    head.sort(better);
+    top.splice(0, head.length, ...head);
+  }
+
+  setDocument(documentId: string, passages: Passage[]): void {
+    for (const p of passages) {
+      if (p.documentId !== documentId) {
+        throw new TypeError(`passage ${p.id} belongs to ${p.documentId}, not ${documentId}`);
+      }
+    }
+    if (passages.length === 0) this.removeDocument(documentId);
+    else this.addAll(passages);
+  }
+
+  removeDocument(documentId: string): void {
+    const slots = this.slotsOfDoc.get(documentId);
+    if (!slots) return;
+    for (const s of [...slots]) this.killSlot(s);
+    this.maybeMerge();
+  }
+
+  addAll(passages: Passage[]): void {
+    // Last occurrence of a passage id wins; every document present is replaced as a whole.
+    const lastOf = new Map<string, number>();
+    for (const [i, p] of passages.entries()) lastOf.set(p.id, i);
+    const batch = passages.filter((p, i) => lastOf.get(p.id) === i);
+    for (const doc of new Set(batch.map((p) => p.documentId))) {
+      for (const s of [...(this.slotsOfDoc.get(doc) ?? [])]) this.killSlot(s);
+    }
+    for (const p of batch) {
+      const s = this.slotOfId.get(p.id);
+      if (s !== undefined) this.killSlot(s);
+    }
+    if (batch.length === 0) return;
+    const postingBatch = this.toBatch(batch);
+    const first = this.postings.slotCount;
+    const bulk = batch.length >= BULK_BATCH || this.postings.baseSize === 0;
+    if (bulk) {
+      const { remap, termsChanged } = this.postings.merge(postingBatch);
+      this.applyRemap(remap, termsChanged);
+    } else this.postings.append(postingBatch);
+    const start = bulk ? this.postings.slotCount - batch.length : first;
+    for (let i = 0; i < batch.length; i++) this.register(start + i, batch[i] as Passage, -1);
+    if (!bulk) this.maybeMerge();
+  }
+
+  getPassage(passageId: string): Passage | undefined {
+    const s = this.slotOfId.get(passageId);
+    return s === undefined ? undefined : this.passageAt(s);
+  }
+
+  passagesOf(documentId: string): Passage[] {
+    return (this.slotsOfDoc.get(documentId) ?? []).map((s) => this.passageAt(s));
+  }
+
+  documentIds(): string[] {
+    return [...this.slotsOfDoc.keys()];
+  }
+
+  async save(dir: string, meta?: unknown): Promise<void> {
+    if (this.postings.deadCount > 0 || this.postings.deltaSize > 0) this.merge();
+    await writeIndexFile(dir, this.params, this.postings.data(), (s) => this.passageAt(s), meta);
+  }
+
+  /** Term ids of `text` in order: STOP for stop words, UNKNOWN for terms not in the vocabulary (unless `create`). */
+  private termIdsOf(text: string, create: boolean): number[] {
+    const out: number[] = [];
+    forEachWord(text.toLowerCase(), (word) => out.push(this.wordId(word, create)));
+    return out;
+  }
+
+  private wordId(word: string, create: boolean): number {
+    const cached = this.wordIds.get(word);
+    if (cached !== undefined) return cached;
+    const term = termOf(word);
+    const id = term === '' ? STOP : this.postings.termId(term, create);
+    if (id === -1) return UNKNOWN;
+    this.wordIds.set(word, id);
+    return id;
+  }
+
+  /** Tokenizes passages into distinct term ids with body/title counts, reusing per-term scratch arrays. */
+  private toBatch(passages: Passage[]): PostingBatch {
+    const count = passages.length;
+    const starts = new Int32Array(count + 1);
+    let termIds: Int32Array = new Int32Array(Math.max(1024, count * 64));
+    let tfs: Int32Array = new Int32Array(termIds.length);
+    const bodyLengths = new Int32Array(count);
+    const titleLengths = new Int32Array(count);
+    let mark: Int32Array = new Int32Array(0);
+    let bodyCount: Int32Array = new Int32Array(0);
+    let titleCount: Int32Array = new Int32Array(0);
+    const titleTerms = new Map<string, number[]>();
+    let distinct: number[] = [];
+    let stamp = 0;
+    let bodyLength = 0;
+    const seen = (t: number) => {
+      if (t >= mark.length) {
+        const size = Math.max(t + 1, mark.length * 2, 1024);
+        mark = resized(mark, size);
+        bodyCount = resized(bodyCount, size);
+        titleCount = resized(titleCount, size);
+      }
+      if (mark[t] !== stamp) {
+        mark[t] = stamp;
+        bodyCount[t] = 0;
+        titleCount[t] = 0;
+        distinct.push(t);
+      }
+    };
+    const onWord = (word: string) => {
+      const t = this.wordId(word, true);
+      if (t < 0) return;
+      bodyLength++;
+      seen(t);
+      bodyCount[t] = (bodyCount[t] as number) + 1;
+    };
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const p = passages[i] as Passage;
+      stamp = i + 1;
+      distinct = [];
+      bodyLength = 0;
+      forEachWord(p.text.toLowerCase(), onWord);
+      let title = titleTerms.get(p.title);
+      if (title === undefined) {
+        title = this.termIdsOf(p.title, true).filter((t) => t >= 0);
+        titleTerms.set(p.title, title);
+      }
+      for (const t of title) {
+        seen(t);
+        titleCount[t] = (titleCount[t] as number) + 1;
+      }
+      bodyLengths[i] = bodyLength;
+      titleLengths[i] = title.length;
+      if (at + distinct.length > termIds.length) {
+        termIds = resized(termIds, Math.max(at + distinct.length, termIds.length * 2));
+        tfs = resized(tfs, termIds.length);
+      }
+      for (const t of distinct) {
+        termIds[at] = t;
+        tfs[at] = packTf(bodyCount[t] as number, titleCount[t] as number);
+        at++;
+      }
+      starts[i + 1] = at;
+    }
+    return { count, starts, termIds, tfs, bodyLengths, titleLengths };
+  }
+
+  private killSlot(slot: number): void {
+    if (this.postings.dead[slot] === 1) return;
+    const p = this.passageAt(slot);
+    const ids = new Set([...this.termIdsOf(p.text, false), ...this.termIdsOf(p.title, false)].filter((t) => t >= 0));
+    this.postings.kill(slot, ids);
+    this.slotOfId.delete(p.id);
+    const list = this.slotsOfDoc.get(p.documentId);
+    if (list) {
+      const rest = list.filter((s) => s !== slot);
+      if (rest.length === 0) this.slotsOfDoc.delete(p.documentId);
+      else this.slotsOfDoc.set(p.documentId, rest);
+    }
+    this.passages[slot] = undefined;
+    if (slot < this.lazySlot.length) this.lazySlot[slot] = -1;
+  }
+
+  private maybeMerge(): void {
+    const p = this.postings;
+    if (p.deadCount > Math.max(256, p.slotCount / 4) || p.deltaSize > Math.max(65536, p.baseSize / 4)) this.merge();
+  }
+
+  private merge(): void {
+    const { remap, termsChanged } = this.postings.merge();
+    this.applyRemap(remap, termsChanged);
+  }
+
+  /** Moves per-slot data to the slots a merge assigned (order kept) and rebuilds the lookups. */
+  private applyRemap(remap: Int32Array, termsChanged: boolean): void {
+    if (termsChanged) this.wordIds.clear();
+    const live = this.postings.slotCount;
+    const passages: Array<Passage | undefined> = new Array(live);
+    const ids: string[] = new Array(live);
+    const docs: string[] = new Array(live);
+    const ordinals: number[] = new Array(live);
+    const lazySlot = new Int32Array(live).fill(-1);
+    for (let s = 0; s < remap.length; s++) {
+      const n = remap[s] as number;
+      if (n < 0) continue;
+      passages[n] = this.passages[s];
+      ids[n] = this.slotIds[s] as string;
+      docs[n] = this.slotDocs[s] as string;
+      ordinals[n] = this.slotOrdinals[s] as number;
+      if (s < this.lazySlot.length) lazySlot[n] = this.lazySlot[s] as number;
+    }
+    this.passages = passages;
+    this.slotIds = ids;
+    this.slotDocs = docs;
+    this.slotOrdinals = ordinals;
+    this.lazySlot = lazySlot;
+    this.reindexSlots();
+  }
+
+  /** Rebuilds id → slot and document → slots from the per-slot arrays (live slots are all filled). */
+  reindexSlots(): void {
+    this.slotOfId.clear();
+    this.slotsOfDoc.clear();
+    const n = Math.min(this.slotIds.length, this.postings.slotCount);
+    for (let s = 0; s < n; s++) {
+      if (this.slotIds[s] === undefined || this.postings.dead[s] === 1) continue;
+      this.index(s);
+    }
+  }
+
+  private register(slot: number, p: Passage, lazyRow: number): void {
+    this.passages[slot] = p;
+    this.slotIds[slot] = p.id;
+    this.slotDocs[slot] = p.documentId;
+    this.slotOrdinals[slot] = p.ordinal;
+    if (slot < this.lazySlot.length) this.lazySlot[slot] = lazyRow;
+    this.index(slot);
+  }
+
+  private index(slot: number): void {
+    this.slotOfId.set(this.slotIds[slot] as string, slot);
+    const doc = this.slotDocs[slot] as string;
+    const list = this.slotsOfDoc.get(doc);
+    if (list === undefined) this.slotsOfDoc.set(doc, [slot]);
+    else {
+      list.push(slot);
+      // Keep ordinal order (passages normally arrive in order, so this rarely moves anything).
+      for (let i = list.length - 1; i > 0 && this.ordinalAt(list[i - 1] as number) > this.ordinalAt(list[i] as number); i--) {
+        [list[i - 1], list[i]] = [list[i] as number, list[i - 1] as number];
+      }
+    }
+  }
+
+  private ordinalAt(slot: number): number {
+    return this.slotOrdinals[slot] as number;
+  }
+
+  private passageAt(slot: number): Passage {
+    let p = this.passages[slot];
+    if (p === undefined) {
+      const row = this.lazySlot[slot] ?? -1;
+      if (row < 0 || !this.lazy) throw new Error(`lexical index: slot ${slot} has no passage`);
+      p = this.lazy(row);
+      this.passages[slot] = p;
+    }
+    return p;
+  }
+}
+
+function resized(array: Int32Array, size: number): Int32Array {
+  const next = new Int32Array(size);
+  next.set(array.subarray(0, Math.min(array.length, size)));
+  return next;
+}
+
+/** Best first; ties by slot (passage order). */
+function better(a: [number, number], b: [number, number]): number {
+  return b[1] - a[1] || a[0] - b[0];
+}
+
+/** The `k` best touched slots as `[slot, score]`, best first, via a bounded min-heap. */
+function topK(touched: number[], scores: Float64Array, k: number, allowed?: Uint8Array): Array<[number, number]> {
+  const heap: Array<[number, number]> = [];
+  // heap[0] is the worst kept entry: lower score, or equal score and higher slot.
+  const worse = (a: [number, number], b: [number, number]) => a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
+  for (const s of touched) {
+    if (allowed && allowed[s] !== 1) continue;
+    const score = scores[s] as number;
+    if (heap.length === k) {
+      const worst = heap[0] as [number, number];
+      if (score < worst[1] || (score === worst[1] && s > worst[0])) continue;
+    }
+    const entry: [number, number] = [s, score];
+    if (heap.length < k) {
+      heap.push(entry);
+      let i = heap.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i] as [number, number], heap[parent] as [number, number])) break;
+        [heap[i], heap[parent]] = [heap[parent] as [number, number], heap[i] as [number, number]];
+        i = parent;
+      }
+    } else {
+      heap[0] = entry;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && worse(heap[l] as [number, number], heap[m] as [number, number])) m = l;
+        if (r < heap.length && worse(heap[r] as [number, number], heap[m] as [number, number])) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m] as [number, number], heap[i] as [number, number]];
+        i = m;
+      }
+    }
+  }
+  return heap.sort(better);
+}
