@@ -67,7 +67,7 @@ export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   let cut = safeCut(text, max - 1);
   const space = text.lastIndexOf(' ', cut);
-  if (space > cut - 40 && space > 0) cut = space;
+  if (space > cut - 40 && space > 0) cut = safeCut(text, space);
   return `${text.slice(0, cut).trimEnd()}…`;
 }
 
@@ -88,7 +88,7 @@ export function splitText(text: string, max: number): string[] {
         break;
       }
     }
-    if (cut <= 0) cut = limit;
+    cut = cut <= 0 ? limit : safeCut(rest, cut);
     pieces.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }

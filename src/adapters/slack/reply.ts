@@ -61,7 +61,13 @@ export function createReply(options: ReplyOptions): Reply {
   };
   const placeholderTimer = setTimeout(showPlaceholder, options.placeholderDelayMs ?? 800);
 
-  const edit = (): void => {
+  // At most one edit is scheduled or in flight; the next starts `interval` after the last began.
+  let editing = false;
+  const scheduleEdit = (): void => {
+    editing = true;
+    editTimer = setTimeout(runEdit, Math.max(0, lastEdit + interval - Date.now()));
+  };
+  const runEdit = (): void => {
     editTimer = undefined;
     const text = latest;
     void enqueue(async () => {
@@ -70,7 +76,12 @@ export function createReply(options: ReplyOptions): Reply {
       lastEdit = Date.now();
       const message = renderPartial(text);
       await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
-    }).catch((err: unknown) => logger.warn({ err, channel }, 'Could not update the Slack placeholder while streaming'));
+    })
+      .catch((err: unknown) => logger.warn({ err, channel }, 'Could not update the Slack placeholder while streaming'))
+      .finally(() => {
+        editing = false;
+        if (!done && latest !== text) scheduleEdit();
+      });
   };
 
   return {
@@ -78,7 +89,7 @@ export function createReply(options: ReplyOptions): Reply {
       if (done) return;
       latest = markdownSoFar;
       showPlaceholder();
-      if (!editTimer) editTimer = setTimeout(edit, Math.max(0, lastEdit + interval - Date.now()));
+      if (!editing) scheduleEdit();
     },
     finish(messages) {
       done = true;
@@ -95,8 +106,7 @@ export function createReply(options: ReplyOptions): Reply {
         } else {
           ts.push(await post(first, threadTs));
         }
-        const thread = threadTs ?? undefined;
-        for (const message of rest) ts.push(await post(message, thread));
+        for (const message of rest) ts.push(await post(message, threadTs));
         return ts;
       });
     },
