@@ -15,7 +15,7 @@ function expectCitationsResolve(story: Story, documents: Document[]): void {
   const markers = [...story.summary.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
   expect(markers.length).toBeGreaterThanOrEqual(2);
   for (const n of markers) expect(story.citations[n - 1]?.n).toBe(n);
-  story.citations.forEach((c, i) => expect(c.n).toBe(i + 1));
+  for (const [i, c] of story.citations.entries()) expect(c.n).toBe(i + 1);
   for (const c of [...story.citations, ...story.disagreements.flatMap((d) => d.citations)]) {
     const doc = documents.find((d) => d.id === c.documentId)!;
     const passage = chunk(doc).find((p) => p.id === c.passageId)!;
