@@ -163,12 +163,19 @@ function overlap(a: Set<string>, b: Set<string>): number {
   return shared / Math.max(1, Math.min(a.size, b.size));
 }
 
-/** The document's title when it is a real one (not a file name standing in for a missing title). */
+/**
+ * The document's title when it is a real headline: not a file name standing in for a missing title,
+ * and not the lead sentence reused as a title (a loader's `.txt` first line, often cut with "…").
+ */
 export function realTitle(doc: Document): string | undefined {
   const title = doc.title.replace(/\s+/g, ' ').trim();
   const base = doc.id.split('/').at(-1) ?? doc.id;
   const stem = base.replace(/\.[^.]+$/, '');
   if (!title || title === base || title === stem || /\.(md|markdown|txt|html?)$/i.test(title)) return undefined;
+  const bare = title.replace(/(?:…|\.\.\.)$/, '').trim();
+  const firstParagraph = doc.text.trimStart().split(/\n\s*\n/, 1)[0]!.replace(/\s+/g, ' ');
+  const isLead = firstParagraph.startsWith(bare) && /[.!?]["”’)]?$/.test(firstParagraph) && firstParagraph.split(' ').length > 12;
+  if (isLead || bare.length > 150) return undefined;
   return cleanHeadline(title);
 }
 

@@ -128,6 +128,14 @@ describe('builder details', () => {
     expect(b.stories[0]!.headline.endsWith('…')).toBe(true);
   });
 
+  it('prefers a real headline over a lead sentence a loader reused as the title', () => {
+    const [nbc, other] = sampleDocuments();
+    const lead = other!.text.split('\n')[0]!;
+    const leadTitled = { ...other!, title: `${lead.slice(0, 90)}…` };
+    expect(realTitle(leadTitled)).toBeUndefined();
+    expect(brief([leadTitled, nbc!]).stories[0]!.headline).toBe('Blinken reportedly offers a comprehensive plan to strengthen Afghan peace');
+  });
+
   it('never quotes sentences inside furniture ranges', () => {
     const [nbc] = sampleDocuments();
     const sentences = usableSentences(nbc!, chunk(nbc!));
