@@ -68,7 +68,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     }
   });
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'discord: resumed'));
-  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'discord: reconnecting'));
+  client.on(Events.ShardReconnecting, (shardId) => {
+    // discord.js reports its own shutdown close as "reconnecting"; only real reconnects are news.
+    if (!stopped) logger.info({ shardId }, 'discord: reconnecting');
+  });
   client.on(Events.ShardDisconnect, (event, shardId) =>
     logger.warn({ shardId, code: event.code }, 'discord: disconnected and will not reconnect'),
   );

@@ -65,15 +65,17 @@ function answerFooter(answer: Answer): string {
 /**
  * An answer: the text (title = the question), then a numbered "Sources" list with links and the
  * quoted sentence per citation; note and confidence in the last embed's footer. `found: false`
- * is shown plainly with no sources. Split across as many messages as the limits require.
+ * is shown plainly (grey), its citations listed as "Closest passages". Split across as many
+ * messages as the limits require.
  */
 export function renderAnswer(answer: Answer): DiscordMessage[] {
   const color = answer.found ? COLOR.found : COLOR.notFound;
   const embeds = textEmbeds([toDiscordMarkdown(answer.markdown)], { title: answer.question || 'Answer', color });
   if (embeds.length === 0) embeds.push({ title: truncate(answer.question || 'Answer', LIMITS.title), color, description: '…' });
-  if (answer.found && answer.citations.length > 0) {
+  if (answer.citations.length > 0) {
     const blocks = [...answer.citations].sort((a, b) => a.n - b.n).map(citationBlock);
-    embeds.push(...textEmbeds(blocks, { title: `Sources (${answer.citations.length})`, color }));
+    const title = `${answer.found ? 'Sources' : 'Closest passages'} (${answer.citations.length})`;
+    embeds.push(...textEmbeds(blocks, { title, color }));
   }
   const last = embeds[embeds.length - 1];
   if (last) last.footer = { text: answerFooter(answer) };

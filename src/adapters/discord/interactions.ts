@@ -172,10 +172,20 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (i
     await deliver(interaction, messages, logger);
   };
 
+  /** Claims an interaction id; if the store fails, answering beats dropping the command. */
+  const claim = (deliveryId: string, log: Logger): boolean => {
+    try {
+      return handler.claimDelivery(deliveryId);
+    } catch (err) {
+      log.warn({ err }, 'discord: could not record the interaction id; handling it anyway');
+      return true;
+    }
+  };
+
   return async (interaction) => {
     const log = logger.child({ command: interaction.commandName, interactionId: interaction.id });
     try {
-      if (!handler.claimDelivery(`discord:interaction:${interaction.id}`)) {
+      if (!claim(`discord:interaction:${interaction.id}`, log)) {
         log.info('discord: duplicate interaction dropped');
         return;
       }

@@ -45,6 +45,14 @@ describe('renderAnswer', () => {
     expect(messages[0]?.embeds[0]?.footer?.text).toContain('Confidence: low');
   });
 
+  it('lists the closest passages a not-found answer points to', () => {
+    const [message] = renderAnswer(
+      answer({ found: false, markdown: "I couldn't find that in the documents. The closest passages are [1].", citations: [citation(1)] }),
+    );
+    expect(message?.embeds[1]?.title).toBe('Closest passages (1)');
+    expect(message?.embeds[1]?.description).toContain('**[1]** [Document 1](<https://example.com/news/1>)');
+  });
+
   it('puts the note in the footer and trims an over-long question title to 256', () => {
     const [message] = renderAnswer(answer({ question: 'q'.repeat(900), note: 'The model was unavailable; extractive answer.' }));
     expect(message?.embeds[0]?.title?.length).toBe(LIMITS.title);
