@@ -26,6 +26,7 @@ export interface SlackAdapterOptions {
   host?: string;
   /** Web API base (`SLACK_API_URL`), e.g. `https://slack.com/api/`; also used for `apps.connections.open`. */
   apiUrl?: string;
+  /** Where the adapter and the Slack SDK log (pass a child logger tagged with the adapter if you like). */
   logger: Logger;
   /** With `botUserId`, skips `auth.test` at start (tests, or a known identity). */
   botId?: string;
@@ -73,7 +74,7 @@ export interface RecentAnswers {
  * `/slack/events`), and the mode and workspace are logged.
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
-  const logger = options.logger.child({ adapter: 'slack' });
+  const { logger } = options;
   const sdkLogger = boltLogger(options.logger);
   const clientOptions: webApi.WebClientOptions = {
     logger: sdkLogger,

@@ -28,7 +28,7 @@ interface IncomingMessage {
  * - `message` in a DM (`channel_type: im`) → answer in the DM (in its thread when it has one);
  * - `message` in a channel thread without a bot mention → answered only when the core says the
  *   thread is an active conversation (the bot answered or posted a briefing there).
- * Edits, joins and other subtypes, bot messages and the bot's own messages are ignored. A message
+ * Edits, joins and other subtypes (except file shares and thread broadcasts), bot messages and the bot's own messages are ignored. A message
  * that reaches us both as `app_mention` and as `message` is answered once: a second durable claim
  * on `channel:ts` lets only the first through.
  */
@@ -65,8 +65,11 @@ export function registerEvents(app: App, ctx: SlackContext): void {
   });
 }
 
+/** Subtypes that are still a person writing a new message; every other subtype (edits, joins, bots…) is ignored. */
+const USER_SUBTYPES = new Set(['file_share', 'thread_broadcast']);
+
 function ignored(e: IncomingMessage, ctx: SlackContext): boolean {
-  return Boolean(e.subtype || e.bot_id || !e.user || e.user === ctx.botUserId || !e.channel || !e.ts);
+  return Boolean((e.subtype && !USER_SUBTYPES.has(e.subtype)) || e.bot_id || !e.user || e.user === ctx.botUserId || !e.channel || !e.ts);
 }
 
 /** Claims a delivery id; a failing store is logged and the event handled (answering twice beats never). */
@@ -91,11 +94,16 @@ async function run(ctx: SlackContext, e: IncomingMessage, conversation: Conversa
     placeholderDelayMs: ctx.placeholderDelayMs, updateIntervalMs: ctx.updateIntervalMs,
   });
   const text = questionFromSlackText(e.text ?? '', ctx.botUserId);
+  const started = Date.now();
   try {
     const result = await ctx.handler.ask({ text, conversation, userId: e.user }, { onPartial: (md) => reply.partial(md) });
     const ts = await reply.finish(renderAnswer(result));
     const last = ts[ts.length - 1];
     if (last) ctx.recentAnswers.remember(e.channel, last, { question: result.question, answer: result.markdown, citations: result.citations });
+    ctx.logger.info(
+      { conversation: conversation.id, ms: Date.now() - started, found: result.found, mode: result.mode, citations: result.citations.length, messages: ts.length },
+      'Answered a Slack message',
+    );
   } catch (err) {
     ctx.logger.error({ err, conversation: conversation.id }, 'Answering a Slack message failed');
     await reply.finish([renderLine(userMessage(err), ':warning:')]).catch((postErr: unknown) => {
