@@ -133,7 +133,8 @@ function chooseSummary(members: Member[], lead: Member): DocSentence[] {
   };
   const scored = candidates.map((c) => ({ ...c, score: relevance(c.terms, c.s.index) }));
   const maxScore = Math.max(...scored.map((c) => c.score)) || 1;
-  const target = members.length > 1 || candidates.length >= 6 ? Math.min(MAX_SUMMARY, Math.max(3, members.length + 1)) : MIN_SUMMARY + 1;
+  // Three sentences, four when three or more reports carry the story (fewer only if fewer are usable).
+  const target = members.length >= 3 ? MAX_SUMMARY : MIN_SUMMARY + 1;
   const chosen: typeof scored = [];
   const leadFirst = scored.filter((c) => c.m === lead).sort((a, b) => b.score - a.score || a.s.index - b.s.index)[0];
   if (leadFirst) chosen.push(leadFirst);
