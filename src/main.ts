@@ -8,7 +8,7 @@ import { createConsoleAdapter } from './adapters/console/console-adapter.ts';
 import type { ChatAdapter, QuestionHandler } from './adapters/types.ts';
 import { type Config, modelEnabled } from './config.ts';
 import { type AnswerStrategy, createAssistant } from './core/assistant.ts';
-import { createBriefingService } from './core/briefing-service.ts';
+import { createBriefingService, postThrough } from './core/briefing-service.ts';
 import { watchCorpus } from './core/corpus-watcher.ts';
 import { createExtractiveAnswerer, type DocumentInfo } from './core/extractive-answerer.ts';
 import { createLibrary, type Library, type LibraryOptions } from './core/library.ts';
@@ -43,6 +43,8 @@ export interface CreateCoreOptions {
   onProgress?: LibraryOptions['onProgress'];
   /** Keep the database in memory (one-shot CLI commands that must not touch shared state); default false. */
   ephemeralState?: boolean;
+  /** The running adapters, read lazily, so `/brief now` posts through the adapter of the requesting platform. */
+  adapters?: () => ChatAdapter[];
 }
 
 /** Builds the core: loads (or reuses) the index, picks the answerer (model when configured), opens the store. */
@@ -103,6 +105,7 @@ export async function createCore(config: Config, logger: Logger, options: Create
     defaultTimezone: config.briefingTimezone,
     corpus: () => ({ ...library.snapshot(), passagesOf: (id: string) => library.passagesOf(id) }),
     rewriteStory,
+    post: options.adapters ? postThrough(options.adapters) : undefined,
   });
 
   const handler = createAssistant({
@@ -175,8 +178,9 @@ export async function createAdapters(config: Config, logger: Logger, io: { stdin
  * (and, for piped console input, when the input ends). Resolves when the bot has stopped.
  */
 export async function start(config: Config, logger: Logger): Promise<void> {
-  const core = await createCore(config, logger);
-  const adapters = await createAdapters(config, logger, {
+  let adapters: ChatAdapter[] = [];
+  const core = await createCore(config, logger, { adapters: () => adapters });
+  adapters = await createAdapters(config, logger, {
     stdin: process.stdin,
     stdout: process.stdout,
     isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
