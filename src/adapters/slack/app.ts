@@ -156,7 +156,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           await created.start();
         }
       } catch (cause) {
-        throw new BriefbotError('PLATFORM_FAILED', `Could not start the Slack ${mode === 'http' ? 'HTTP receiver' : 'Socket Mode connection'}: ${(cause as Error).message}`, { cause });
+        await created.stop().catch(() => undefined);
+        const hint = mode === 'socket'
+          ? ' Check SLACK_APP_TOKEN: an app-level token (xapp-…) with the connections:write scope, and Socket Mode enabled for the app.'
+          : ` Check that PORT ${options.port ?? 3000} is free.`;
+        throw new BriefbotError('PLATFORM_FAILED', `Could not start the Slack ${mode === 'http' ? 'HTTP receiver' : 'Socket Mode connection'}: ${(cause as Error).message}.${hint}`, { cause });
       }
       app = created;
       logger.info(

@@ -87,4 +87,10 @@ describe('Slack Socket Mode', () => {
     await expect(adapter.start(new RecordingHandler())).rejects.toThrow(/Slack rejected SLACK_BOT_TOKEN \(invalid_auth\)/);
     expect(slack.of('apps.connections.open')).toHaveLength(0);
   });
+
+  it('fails to start with advice when Slack rejects the app-level token', async () => {
+    slack.reply('apps.connections.open', () => ({ ok: false, error: 'invalid_auth' }));
+    adapter = createSlackAdapter({ botToken: 'xoxb-test-token-123', appToken: 'xapp-1-wrong-000', apiUrl: slack.apiUrl, logger: createLogger({ level: 'silent' }) });
+    await expect(adapter.start(new RecordingHandler())).rejects.toThrow(/invalid_auth.*Check SLACK_APP_TOKEN/);
+  });
 });
