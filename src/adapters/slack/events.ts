@@ -23,20 +23,20 @@ interface IncomingMessage {
 /**
  * Registers event handling. Bolt acks every event before any listener runs, so nothing here can
  * delay the ack. Order: Bolt's own `ignoreSelf`, then durable dedupe on the envelope `event_id`
- * (retries, even after a restart, stop here), then:
+ * (claimed as `slack:event:<event_id>`; retries, even after a restart, stop here), then:
  * - `app_mention` → answer in the mention's thread (`thread_ts ?? ts`);
  * - `message` in a DM (`channel_type: im`) → answer in the DM (in its thread when it has one);
  * - `message` in a channel thread without a bot mention → answered only when the core says the
  *   thread is an active conversation (the bot answered or posted a briefing there).
  * Edits, joins and other subtypes (except file shares and thread broadcasts), bot messages and the bot's own messages are ignored. A message
  * that reaches us both as `app_mention` and as `message` is answered once: a second durable claim
- * on `channel:ts` lets only the first through.
+ * on `slack:message:<channel>:<ts>` lets only the first through.
  */
 export function registerEvents(app: App, ctx: SlackContext): void {
   app.use(async ({ body, next }) => {
     const envelope = body as { type?: string; event_id?: string };
     if (envelope.type === 'event_callback' && envelope.event_id) {
-      if (!claim(ctx, envelope.event_id)) {
+      if (!claim(ctx, `slack:event:${envelope.event_id}`)) {
         ctx.logger.debug({ eventId: envelope.event_id }, 'Dropped a repeated Slack event delivery');
         return;
       }

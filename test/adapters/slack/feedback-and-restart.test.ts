@@ -130,7 +130,7 @@ describe('Slack durable dedupe', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(handler2.asks).toHaveLength(0);
     expect(slack.of('chat.postMessage')).toHaveLength(1);
-    expect(log2.claim('Ev123ABC456')).toBe(false);
+    expect(log2.claim('slack:event:Ev123ABC456')).toBe(false);
     db2.close();
   });
 });

@@ -69,7 +69,7 @@ describe('Slack HTTP mode: events', () => {
     expect(slack.of('chat.postMessage')).toHaveLength(1);
     expect(handler.asks).toHaveLength(1);
     // Dropped on the envelope's event_id, claimed durably through the core.
-    expect(handler.claimed.has('Ev123ABC456')).toBe(true);
+    expect(handler.claimed.has('slack:event:Ev123ABC456')).toBe(true);
   });
 
   it('rejects a bad signature and a stale timestamp with 401 and does nothing', async () => {
