@@ -217,6 +217,30 @@ describe('/ask', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('leaves a 429 to discord.js, which waits and retries once; the adapter sends the edit once', async () => {
+    // Shape of discord-api-docs' "Exceeded User Rate Limit" example (test/fixtures: rate_limit_429.user.json
+    // in ../shared), with a 50 ms wait instead of 65 s so the test stays short.
+    let limited = false;
+    fake.override = (r) => {
+      if (!isEdit(r) || limited) return undefined;
+      limited = true;
+      return {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: 0.05, global: false },
+        headers: { 'retry-after': '1', 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '0.05', 'x-ratelimit-bucket': 'abcd1234', 'x-ratelimit-scope': 'user' },
+      };
+    };
+    feed(commandPayload('ask', [{ type: 3, name: 'question', value: 'When does the library open?' }]));
+    const requests = await settle();
+    const edits = requests.filter(isEdit);
+    expect(edits).toHaveLength(2);
+    expect(edits[1]?.body).toEqual(edits[0]?.body);
+    expect(edits[1]?.body.embeds[1].title).toBe('Sources (2)');
+    expect(logs.lines.some((l) => l.msg === 'discord: interaction failed')).toBe(false);
+  });
+});
+
 describe('/sources', () => {
   it('lists the top passages with titles and quotes, without asking for an answer', async () => {
     handler.onSources = async () => [

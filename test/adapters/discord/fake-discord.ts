@@ -22,7 +22,7 @@ export interface RecordedRequest {
 }
 
 /** Lets a test answer a request itself (status and JSON body); return undefined for the default. */
-export type Override = (req: RecordedRequest) => { status: number; body?: unknown } | undefined;
+export type Override = (req: RecordedRequest) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
 
 export interface FakeDiscord {
   /** REST base for discord.js: `http://127.0.0.1:PORT/api`. */
@@ -95,7 +95,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     components: [],
   });
 
-  const route = (req: RecordedRequest, port: number): { status: number; body?: unknown } => {
+  const route = (req: RecordedRequest, port: number): { status: number; body?: unknown; headers?: Record<string, string> } => {
     const p = req.path.replace(/^\/api\/v10/, '');
     if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(p)) return { status: 204 };
     if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(p)) {
@@ -150,11 +150,11 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       const port = (server.address() as AddressInfo).port;
       const answer = fake.override?.(recorded) ?? route(recorded, port);
       if (answer.body === undefined) {
-        res.writeHead(answer.status);
+        res.writeHead(answer.status, answer.headers ?? {});
         res.end();
         return;
       }
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
       res.end(JSON.stringify(answer.body));
     });
   });
