@@ -77,7 +77,7 @@ export function scoreSentences(question: string, passages: ScoredPassage[], opti
       // Sentences that only restate the question hold no new information.
       const novel = terms.some((t) => !weights.has(t));
       let score = coverage + 0.08 * Math.min(pairs, 3) + rankWeight * (sp.score / topScore);
-      if (cue && cue.test(s.text)) score += 0.12;
+      if (cue?.test(s.text)) score += 0.12;
       if (!novel) score -= 0.3;
       out.push({ passageIndex, start: s.start, end: s.end, text: s.text, score, coverage });
     }

@@ -63,7 +63,7 @@ export function splitSentences(text: string, offset = 0, end = text.length): Sen
 function startsSentence(text: string, at: number, end: number): boolean {
   if (at >= end) return false;
   const c = text[at]!;
-  return /[\p{Lu}\p{N}"'“‘(\[«—–-]/u.test(c);
+  return /[\p{Lu}\p{N}"'“‘([«—–-]/u.test(c);
 }
 
 function isAbbreviation(text: string, sentenceStart: number, dot: number, mark: string): boolean {
