@@ -146,6 +146,7 @@ export async function createAdapters(config: Config, logger: Logger, io: { stdin
         signingSecret: config.slackSigningSecret,
         port: config.port,
         apiUrl: config.slackApiUrl,
+        maxQuestionChars: config.maxQuestionChars,
         logger: logger.child({ adapter: 'slack' }),
       }),
     );

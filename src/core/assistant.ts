@@ -12,6 +12,7 @@ import type { Logger } from '../logger.ts';
 import { checkQuestion } from './question-guard.ts';
 import type { Retriever } from './retriever.ts';
 import { scoreSentences } from './extract.ts';
+import { citePassage } from './extractive-answerer.ts';
 import type { Answer, Citation, ScoredPassage } from './types.ts';
 
 /** Turns a question and its retrieved passages into a cited answer (extractive or model-backed). */
@@ -104,17 +105,7 @@ export function createAssistant(options: AssistantOptions): QuestionHandler {
     return passages.map((sp, i) => {
       const info = options.describe(sp.passage.documentId);
       const best = scoreSentences(q, [sp], { weight: options.weight, furnitureOf: () => info?.furniture })[0];
-      const quote = best?.text ?? sp.passage.text.trim().slice(0, 300);
-      const c: Citation = {
-        n: i + 1,
-        passageId: sp.passage.id,
-        documentId: sp.passage.documentId,
-        title: info?.title ?? sp.passage.title,
-        source: info?.source ?? sp.passage.documentId,
-        quote,
-      };
-      if (info?.url) c.url = info.url;
-      return c;
+      return citePassage(i + 1, sp, best?.text ?? sp.passage.text.trim().slice(0, 300), info);
     });
   }
 

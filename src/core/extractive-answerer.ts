@@ -37,19 +37,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions) {
   const maxSentences = options.maxSentences ?? 2;
   const readPassages = options.readPassages ?? 3;
 
-  const cite = (n: number, sp: ScoredPassage, quote: string): Citation => {
-    const info = options.describe(sp.passage.documentId);
-    const c: Citation = {
-      n,
-      passageId: sp.passage.id,
-      documentId: sp.passage.documentId,
-      title: info?.title ?? sp.passage.title,
-      source: info?.source ?? sp.passage.documentId,
-      quote,
-    };
-    if (info?.url) c.url = info.url;
-    return c;
-  };
+  const cite = (n: number, sp: ScoredPassage, quote: string): Citation => citePassage(n, sp, quote, options.describe(sp.passage.documentId));
 
   function answer(question: string, passages: ScoredPassage[]): Answer {
     const qTerms = tokenize(question);
@@ -111,6 +99,20 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions) {
 }
 
 export type ExtractiveAnswerer = ReturnType<typeof createExtractiveAnswerer>;
+
+/** A citation of a retrieved passage, with the document's title, source and link when known. */
+export function citePassage(n: number, sp: ScoredPassage, quote: string, info: Omit<DocumentInfo, 'furniture'> | undefined): Citation {
+  const c: Citation = {
+    n,
+    passageId: sp.passage.id,
+    documentId: sp.passage.documentId,
+    title: info?.title ?? sp.passage.title,
+    source: info?.source ?? sp.passage.documentId,
+    quote,
+  };
+  if (info?.url) c.url = info.url;
+  return c;
+}
 
 /**
  * Confidence from the retrieval evidence: how much of the question the best passage and the chosen
