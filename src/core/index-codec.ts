@@ -175,7 +175,10 @@ export async function writeIndexFile(
   }
   if (total > at) chunks.push(Buffer.alloc(total - at));
   let crc = 0;
-  for (let i = 1; i < chunks.length; i++) crc = crc32(chunks[i] as Buffer, crc);
+  for (let i = 1; i < chunks.length; i++) {
+    // Skip empty chunks: zlib's crc32 of a NULL buffer (an empty typed array's) resets to 0.
+    if ((chunks[i] as Buffer).length > 0) crc = crc32(chunks[i] as Buffer, crc);
+  }
   const prefix = chunks[0] as Buffer;
   MAGIC.copy(prefix, 0);
   prefix.writeUInt32LE(FORMAT_VERSION, 8);

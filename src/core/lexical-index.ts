@@ -10,7 +10,7 @@
 import { type IndexParams, readIndexFile, writeIndexFile } from './index-codec.ts';
 import { type PostingBatch, Postings, packTf } from './postings.ts';
 import type { Retriever, SearchOptions } from './retriever.ts';
-import { forEachWord, termOf } from './tokenizer.ts';
+import { normalizeTerm, WordTable } from './tokenizer.ts';
 import type { Passage, ScoredPassage } from './types.ts';
 
 /** A retriever you can update one document at a time and persist. */
@@ -86,7 +86,9 @@ class Index implements LexicalIndex {
   private slotOfId = new Map<string, number>();
   private slotsOfDoc = new Map<string, number[]>();
   /** Word (lower-cased) → term id or STOP; cleared whenever term ids change. */
-  private wordIds = new Map<string, number>();
+  private readonly words = new WordTable((word) => this.resolveWord(word));
+  /** Whether words not yet in the vocabulary are added (indexing) or reported UNKNOWN (querying). */
+  private creating = false;
   private scores = new Float64Array(0);
 
   constructor(readonly params: IndexParams) {}
@@ -144,8 +146,7 @@ class Index implements LexicalIndex {
     for (const entry of head) {
       const found = new Set<number>();
       let last = UNKNOWN;
-      forEachWord(this.passageAt(entry[0]).text.toLowerCase(), (word) => {
-        const t = this.wordId(word, false);
+      this.words.forEach(this.passageAt(entry[0]).text.toLowerCase(), (t) => {
         if (t === STOP) return;
         if (last >= 0 && t >= 0 && pairs.has(last * 0x4000000 + t)) found.add(last * 0x4000000 + t);
         last = t;
@@ -219,18 +220,17 @@ class Index implements LexicalIndex {
   /** Term ids of `text` in order: STOP for stop words, UNKNOWN for terms not in the vocabulary (unless `create`). */
   private termIdsOf(text: string, create: boolean): number[] {
     const out: number[] = [];
-    forEachWord(text.toLowerCase(), (word) => out.push(this.wordId(word, create)));
+    this.creating = create;
+    this.words.forEach(text.toLowerCase(), (t) => out.push(t));
+    this.creating = false;
     return out;
   }
 
-  private wordId(word: string, create: boolean): number {
-    const cached = this.wordIds.get(word);
-    if (cached !== undefined) return cached;
-    const term = termOf(word);
-    const id = term === '' ? STOP : this.postings.termId(term, create);
-    if (id === -1) return UNKNOWN;
-    this.wordIds.set(word, id);
-    return id;
+  private resolveWord(word: string): number {
+    const term = normalizeTerm(word);
+    if (term === '') return STOP;
+    const id = this.postings.termId(term, this.creating);
+    return id < 0 ? UNKNOWN : id;
   }
 
   /** Tokenizes passages into distinct term ids with body/title counts, reusing per-term scratch arrays. */
@@ -262,8 +262,7 @@ class Index implements LexicalIndex {
         distinct.push(t);
       }
     };
-    const onWord = (word: string) => {
-      const t = this.wordId(word, true);
+    const onTerm = (t: number) => {
       if (t < 0) return;
       bodyLength++;
       seen(t);
@@ -275,7 +274,9 @@ class Index implements LexicalIndex {
       stamp = i + 1;
       distinct = [];
       bodyLength = 0;
-      forEachWord(p.text.toLowerCase(), onWord);
+      this.creating = true;
+      this.words.forEach(p.text.toLowerCase(), onTerm);
+      this.creating = false;
       let title = titleTerms.get(p.title);
       if (title === undefined) {
         title = this.termIdsOf(p.title, true).filter((t) => t >= 0);
@@ -329,7 +330,7 @@ class Index implements LexicalIndex {
 
   /** Moves per-slot data to the slots a merge assigned (order kept) and rebuilds the lookups. */
   private applyRemap(remap: Int32Array, termsChanged: boolean): void {
-    if (termsChanged) this.wordIds.clear();
+    if (termsChanged) this.words.clear();
     const live = this.postings.slotCount;
     const passages: Array<Passage | undefined> = new Array(live);
     const ids: string[] = new Array(live);

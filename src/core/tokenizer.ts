@@ -1,11 +1,11 @@
 /**
  * English tokenizer shared by indexing, querying, the answerer and the briefing.
  *
- * A word is a run of letters, digits and combining marks, optionally followed by one apostrophe
- * (`'` or `’`) and more letters (`don't`, `O’Neill`, `Obama's`). Terms are words lower-cased, with
- * a possessive `'s` dropped, stop words removed, accents folded (`café` → `cafe`) and Porter-stemmed.
- * Scanning is a hand-written loop with a cache from word to term, so indexing large corpora spends
- * most of its time in one Map lookup per word.
+ * A word is a run of letters, digits and combining marks, optionally followed by segments of an
+ * apostrophe (`'` or `’`) and letters (`don't`, `O’Neill's`, `rock'n'roll`). Terms are words
+ * lower-cased, with a possessive `'s` dropped, stop words removed, accents folded (`café` → `cafe`)
+ * and Porter-stemmed. Scanning is a hand-written loop; {@link WordTable} maps words to ids straight
+ * from the text so indexing large corpora allocates no string per word.
  */
 import { stemmer } from 'stemmer';
 
@@ -69,10 +69,10 @@ function classAt(text: string, i: number): number {
 }
 
 /**
- * Calls `onWord` with each word of `lowerText` in order. The text should already be lower-cased
- * (`tokenize` and `words` do that); words are exact substrings of it.
+ * Calls `onSpan(start, end, hash)` for each word of `lowerText` in order; `hash` is FNV-1a over the
+ * word's UTF-16 units. The text should already be lower-cased (`tokenize` and `words` do that).
  */
-export function forEachWord(lowerText: string, onWord: (word: string) => void): void {
+export function scanWords(lowerText: string, onSpan: (start: number, end: number, hash: number) => void): void {
   const n = lowerText.length;
   let i = 0;
   while (i < n) {
@@ -84,23 +84,41 @@ export function forEachWord(lowerText: string, onWord: (word: string) => void): 
       continue;
     }
     const start = i;
-    i += c & PAIR ? 2 : 1;
-    while (i < n) {
+    let hash = FNV_OFFSET;
+    for (;;) {
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+      if (c & PAIR) hash = Math.imul(hash ^ lowerText.charCodeAt(++i), FNV_PRIME);
+      if (++i >= n) break;
       code = lowerText.charCodeAt(i);
       c = code < 0x80 ? (ASCII_CLASS[code] as number) : classAt(lowerText, i);
       if ((c & 7) === OTHER) break;
-      i += c & PAIR ? 2 : 1;
     }
-    if ((code === APOSTROPHE || code === RIGHT_QUOTE) && i + 1 < n && (classAt(lowerText, i + 1) & 7) === LETTER) {
+    // Apostrophe segments: `don't`, `o'neill's`, `rock'n'roll` (letters only after an apostrophe).
+    while ((code === APOSTROPHE || code === RIGHT_QUOTE) && i + 1 < n && (classAt(lowerText, i + 1) & 7) === LETTER) {
+      hash = Math.imul(hash ^ code, FNV_PRIME);
       i += 1;
       while (i < n) {
         c = classAt(lowerText, i);
         if ((c & 7) !== LETTER && (c & 7) !== MARK) break;
-        i += c & PAIR ? 2 : 1;
+        hash = Math.imul(hash ^ lowerText.charCodeAt(i), FNV_PRIME);
+        if (c & PAIR) hash = Math.imul(hash ^ lowerText.charCodeAt(++i), FNV_PRIME);
+        i++;
       }
+      code = i < n ? lowerText.charCodeAt(i) : 0;
     }
-    onWord(lowerText.slice(start, i));
+    onSpan(start, i, hash);
   }
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * Calls `onWord` with each word of `lowerText` in order. The text should already be lower-cased
+ * (`tokenize` and `words` do that); words are exact substrings of it.
+ */
+export function forEachWord(lowerText: string, onWord: (word: string) => void): void {
+  scanWords(lowerText, (start, end) => onWord(lowerText.slice(start, end)));
 }
 
 const COMBINING = /\p{M}+/gu;
@@ -112,17 +130,105 @@ const TERM_CACHE_LIMIT = 1 << 20;
 /**
  * The index term for one lower-cased word from {@link forEachWord}: `''` for a stop word, otherwise
  * the Porter stem of the word with a possessive `'s` dropped, `’` read as `'` and accents folded.
+ * Cached per word.
  */
 export function termOf(word: string): string {
   const cached = termCache.get(word);
   if (cached !== undefined) return cached;
-  let w = word;
-  if (NON_ASCII.test(w)) w = w.normalize('NFD').replace(COMBINING, '').replaceAll('’', "'").normalize('NFC');
-  if (w.endsWith("'s")) w = w.slice(0, -2);
-  const term = w === '' || STOP_WORDS.has(w) ? '' : stemmer(w);
+  const term = normalizeTerm(word);
   if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
   termCache.set(word, term);
   return term;
+}
+
+/** {@link termOf} without the cache (for callers that keep their own, like {@link WordTable}). */
+export function normalizeTerm(word: string): string {
+  let w = word;
+  if (NON_ASCII.test(w)) w = w.normalize('NFD').replace(COMBINING, '').replaceAll('’', "'").normalize('NFC');
+  if (w.endsWith("'s")) w = w.slice(0, -2);
+  return w === '' || STOP_WORDS.has(w) ? '' : stemmer(w);
+}
+
+/**
+ * Word → number lookups straight from a lower-cased text, without allocating a string per word
+ * occurrence: an open-addressing hash table over the words' UTF-16 units (kept in one pool, so keys
+ * never pin the texts they came from). `resolve` computes the value of a word seen for the first
+ * time; values below -1 are passed on but not remembered (e.g. "not in the vocabulary yet").
+ */
+export class WordTable {
+  /** Entries of 4 ints (hash, value, pool start, length) in one array: one cache line per probe. Length 0 = empty. */
+  private entries = new Int32Array(4 * 1024);
+  private pool: Uint16Array = new Uint16Array(1 << 16);
+  private poolUsed = 0;
+  private size = 0;
+
+  constructor(private readonly resolve: (word: string) => number) {}
+
+  /** Calls `onValue` with the value of each word of `lowerText`, in order. */
+  forEach(lowerText: string, onValue: (value: number) => void): void {
+    scanWords(lowerText, (start, end, hash) => onValue(this.lookup(lowerText, start, end, hash)));
+  }
+
+  /** Forgets every word (call when the values it handed out are no longer valid). */
+  clear(): void {
+    this.entries.fill(0);
+    this.poolUsed = 0;
+    this.size = 0;
+  }
+
+  private lookup(text: string, start: number, end: number, hash: number): number {
+    const length = end - start;
+    const entries = this.entries;
+    const mask = (entries.length >> 2) - 1;
+    let at = (hash & mask) << 2;
+    for (;;) {
+      const l = entries[at + 3] as number;
+      if (l === 0) break;
+      if (l === length && entries[at] === hash) {
+        const from = entries[at + 2] as number;
+        let k = 0;
+        while (k < length && this.pool[from + k] === text.charCodeAt(start + k)) k++;
+        if (k === length) return entries[at + 1] as number;
+      }
+      at = (at + 4) & (entries.length - 1);
+    }
+    if (this.poolUsed + length > this.pool.length) this.pool = grownPool(this.pool, this.poolUsed + length);
+    const from = this.poolUsed;
+    for (let k = 0; k < length; k++) this.pool[from + k] = text.charCodeAt(start + k);
+    // A fresh flat string (a slice of `text` would keep all of `text` alive wherever it is stored).
+    const word =
+      length <= 1024
+        ? String.fromCharCode.apply(null, this.pool.subarray(from, from + length) as unknown as number[])
+        : Buffer.from(text.slice(start, end), 'utf16le').toString('utf16le');
+    const value = this.resolve(word);
+    if (value < -1) return value;
+    this.poolUsed += length;
+    entries[at] = hash;
+    entries[at + 1] = value;
+    entries[at + 2] = from;
+    entries[at + 3] = length;
+    if (++this.size * 2 > entries.length >> 2) this.rehash();
+    return value;
+  }
+
+  private rehash(): void {
+    const old = this.entries;
+    const next = new Int32Array(old.length * 2);
+    const mask = (next.length >> 2) - 1;
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i + 3] === 0) continue;
+      let at = ((old[i] as number) & mask) << 2;
+      while (next[at + 3] !== 0) at = (at + 4) & (next.length - 1);
+      next.set(old.subarray(i, i + 4), at);
+    }
+    this.entries = next;
+  }
+}
+
+function grownPool(pool: Uint16Array, need: number): Uint16Array {
+  const next = new Uint16Array(Math.max(need, pool.length * 2));
+  next.set(pool);
+  return next;
 }
 
 /** Lower-cased word tokens of `text` in order (no stemming, stop words kept, apostrophes kept). */
