@@ -8,6 +8,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/
 import { type FakeSlackApi, startFakeSlackApi } from '../adapters/slack/fake-slack-api.ts';
 import { allText, loadFixture, SIGNING_SECRET, sendSigned } from '../adapters/slack/support.ts';
 import type { QuestionHandler } from '../../src/adapters/types.ts';
+import { NOTE_MODEL_UNAVAILABLE } from '../../src/core/model-answerer.ts';
 import type { Answer } from '../../src/core/types.ts';
 import { citationProblems, citedPassage, type E2eCore, startCore } from './helpers/core.ts';
 import { nockStreamedCompletion } from './helpers/openai.ts';
@@ -138,4 +139,39 @@ it('streams partial text into the placeholder and ends with the cited answer', a
     expect(answer).toContain(c.title);
   }
   expect(e2e.logs.find((l) => l.msg === 'Answered a Slack message')).toMatchObject({ mode: 'llm', citations: 2, messages: 1 });
+});
+
+it('replaces streamed partial text with the extractive answer and a note when the stream breaks', async () => {
+  // Role event, then 4 deltas ("Blinken proposed a power-sharing agreement "), then the connection fails.
+  const openai = nockStreamedCompletion(DELTAS, 60, { breakAfter: 5 });
+  const mention = loadFixture<{ event: { text: string; ts: string; channel: string }; event_id: string }>('app_mention.event_callback.json');
+  mention.event.text = `<@U0LAN0Z89> ${QUESTION}`;
+  mention.event_id = 'Ev0E2EBREAK1';
+  await sendSigned(adapter.port!, JSON.stringify(mention));
+
+  await expect
+    .poll(() => slack.of('chat.update').some((u) => allText(u.params.blocks).join('\n').includes('*Sources*')), { timeout: 8000 })
+    .toBe(true);
+  await adapter.stop();
+  expect(openai.scope.isDone()).toBe(true);
+  expect(openai.requests).toHaveLength(1); // a stream that broke mid-answer is not retried
+  expect(e2e.logs.find((l) => l.msg === 'model answer failed; using the extractive answer')).toBeDefined();
+
+  const updates = slack.of('chat.update');
+  const partials = updates.slice(0, -1);
+  expect(partials.length).toBeGreaterThanOrEqual(1);
+  expect(String(partials[0]!.params.text)).toMatch(/^Blinken/);
+  expect(slack.of('chat.postMessage')).toHaveLength(1);
+
+  const final = allText(updates.at(-1)!.params.blocks).join('\n');
+  expect(final).not.toContain('Writing…');
+  expect(final).not.toContain('Blinken proposed a power-sharing agreement'); // the broken model text is gone
+  expect(final).toContain(`:information_source: ${NOTE_MODEL_UNAVAILABLE}`);
+  expect(final).toContain('quoted from the documents');
+
+  expect(answers).toHaveLength(1);
+  const answer = answers[0]!;
+  expect(answer).toMatchObject({ mode: 'extractive', found: true, note: NOTE_MODEL_UNAVAILABLE });
+  expect(citationProblems(answer.markdown, answer.citations)).toEqual([]);
+  for (const c of answer.citations) expect(citedPassage(e2e.core, c)?.text).toContain(c.quote);
 });

@@ -75,13 +75,18 @@ export function citedPassage(core: Core, citation: Citation): Passage | undefine
 
 /**
  * An SSE body for a streamed chat completion (the shape the API sends), emitted chunk by chunk with
- * `gapMs` between events, so a client sees the deltas arrive over time.
+ * `gapMs` between events, so a client sees the deltas arrive over time. With `breakAfter`, the
+ * connection fails (the stream errors) once that many events were sent.
  */
-export function sseStream(deltas: string[], gapMs: number): Readable {
+export function sseStream(deltas: string[], gapMs: number, options: { breakAfter?: number } = {}): Readable {
   const events = sseEvents(deltas);
   let i = 0;
   return new Readable({
     read() {
+      if (options.breakAfter !== undefined && i >= options.breakAfter) {
+        setTimeout(() => this.destroy(new Error('socket hang up')), gapMs);
+        return;
+      }
       const event = events[i++];
       if (event === undefined) {
         this.push(null);

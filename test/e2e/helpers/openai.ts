@@ -11,16 +11,16 @@ export interface ChatRequestBody {
 
 /**
  * Intercepts one `POST https://api.openai.com/v1/chat/completions` and answers it with `deltas` as an SSE
- * stream, one event every `gapMs`. `requests` collects the parsed bodies and authorization headers.
+ * stream, one event every `gapMs` (failing after `breakAfter` events when set). `requests` collects the parsed bodies and authorization headers.
  */
-export function nockStreamedCompletion(deltas: string[], gapMs: number) {
+export function nockStreamedCompletion(deltas: string[], gapMs: number, options: { breakAfter?: number } = {}) {
   const requests: Array<{ body: ChatRequestBody; authorization: string | undefined }> = [];
   const scope = nock('https://api.openai.com')
     .post('/v1/chat/completions')
     .reply(function reply(_uri, body) {
       const header = this.req.headers.authorization;
       requests.push({ body: body as ChatRequestBody, authorization: Array.isArray(header) ? header[0] : header });
-      return [200, sseStream(deltas, gapMs), { 'content-type': 'text/event-stream' }];
+      return [200, sseStream(deltas, gapMs, options), { 'content-type': 'text/event-stream' }];
     });
   return { scope, requests };
 }
