@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, loadConfig } from '../../../src/config.ts';
 import type { Citation, Passage } from '../../../src/core/types.ts';
-import { type Core, createCore } from '../../../src/main.ts';
+import { type Core, type CreateCoreOptions, createCore } from '../../../src/main.ts';
 import { recordingLogger } from '../../helpers/recording-logger.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { sseEvents } from '../../models/helpers.ts';
@@ -26,16 +26,17 @@ export interface E2eCore {
 
 /**
  * Builds the core exactly as `briefbot start` does: `loadConfig({ env, cwd: REPO_ROOT })` with DOCS_DIR
- * (default the sample corpus), a fresh temporary DATA_DIR and LOG_LEVEL=silent, then `createCore`.
+ * (default the sample corpus), a fresh temporary DATA_DIR and LOG_LEVEL=silent, then `createCore`
+ * with `options` (e.g. the running adapters, as `start` passes them).
  */
-export async function startCore(env: Record<string, string> = {}): Promise<E2eCore> {
+export async function startCore(env: Record<string, string> = {}, options: CreateCoreOptions = {}): Promise<E2eCore> {
   const data = await tempDir('briefbot-e2e-');
   const config = loadConfig({
     env: { DOCS_DIR: SAMPLE_CORPUS, DATA_DIR: data.dir, LOG_LEVEL: 'silent', ...env },
     cwd: REPO_ROOT,
   });
   const { logger, lines } = recordingLogger();
-  const core = await createCore(config, logger);
+  const core = await createCore(config, logger, options);
   return {
     core,
     config,
