@@ -1,7 +1,8 @@
 // Model mode through the composition root: loadConfig → createCore with OPENAI_BASE_URL pointed at a
 // local OpenAI-compatible server (the real openai SDK talks to it over loopback). The server reads the
 // numbered passages from the prompt and answers citing [1] and an invented [7]; the core must keep
-// only what the passages support. Then the server fails, and the user still gets an answer.
+// only what the passages support. Then the server fails, and the user still gets an answer. The same
+// server writes the model version of the briefing story (JSON), checked the same way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTE_MODEL_UNAVAILABLE } from '../../src/core/model-answerer.ts';
 import { neutralise } from '../../src/core/prompts.ts';
@@ -30,6 +31,23 @@ function passageBlocks(prompt: string): Map<number, string> {
   return blocks;
 }
 
+/**
+ * A briefing story as a model would write it from the prompt: the first passage of each document cited,
+ * a title disagreement citing one passage per document, a marker in the headline and an invented [99].
+ */
+function briefingReply(prompt: string): string {
+  const firstOf = new Map<string, number>();
+  for (const m of prompt.matchAll(/<passage n="(\d+)"[^>]* document="([^"]+)">/g)) {
+    if (!firstOf.has(m[2]!)) firstOf.set(m[2]!, Number(m[1]));
+  }
+  const [a, b] = [...firstOf.values()];
+  return `Here is the story:\n\`\`\`json\n${JSON.stringify({
+    headline: 'Blinken letter proposes Afghan power-sharing [1]',
+    summary: `Blinken sent Afghan leaders a letter proposing a power-sharing government [${a}]. NBC News reported the letter's plan for a UN-led meeting [${b}]. He also visited Mars [99].`,
+    disagreements: [{ about: "Antony Blinken's title: Defense Secretary vs Secretary of State", citations: [a, b] }],
+  })}\n\`\`\``;
+}
+
 function userPrompt(req: RecordedRequest): string {
   const body = JSON.parse(req.body) as { messages: Array<{ role: string; content: string }> };
   return body.messages.find((m) => m.role === 'user')?.content ?? '';
@@ -44,7 +62,13 @@ beforeAll(async () => {
     }
     // Answer from what the prompt actually numbers: quote a few words of passage 1, cite it as [1],
     // and add a claim citing a passage that was never supplied ([7]; at most 5 are sent).
-    const blocks = passageBlocks(userPrompt(req));
+    const prompt = userPrompt(req);
+    if (prompt.includes('<draft_headline>')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(completion(briefingReply(prompt))));
+      return;
+    }
+    const blocks = passageBlocks(prompt);
     const first = (blocks.get(1) ?? '').split(/\s+/).slice(0, 12).join(' ');
     const text = `According to the documents, ${first} [1]. He also promised a moon base [7].`;
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -125,5 +149,46 @@ describe('model mode through createCore', () => {
     expect(citationProblems(answer.markdown, answer.citations)).toEqual([]);
     for (const c of answer.citations) expect(citedPassage(e2e.core, c)?.text).toContain(c.quote);
     expect(e2e.logs.some((l) => l.msg === 'model answer failed; using the extractive answer')).toBe(true);
+  });
+
+  it('rewrites the briefing story with the model, keeping only markers and disagreements the passages support', async () => {
+    behaviour = 'answer';
+    const before = server.requests.length;
+    const briefing = await e2e.core.briefings.build(undefined, { all: true });
+    expect(server.requests.length - before).toBe(1); // one story, one model call
+    const prompt = userPrompt(server.requests.at(-1)!);
+    expect(prompt).toContain('<draft_headline>');
+
+    expect(briefing.mode).toBe('llm');
+    expect(briefing.stories).toHaveLength(1);
+    const story = briefing.stories[0]!;
+    expect(story.headline).toBe('Blinken letter proposes Afghan power-sharing');
+    expect(story.summary).not.toContain('[99]');
+    expect(story.summary).toContain('visited Mars.');
+    expect(markers(story.summary)).toEqual([1, 2]);
+    expect(citationProblems(story.summary, story.citations)).toEqual([]);
+    expect(new Set(story.citations.map((c) => c.documentId))).toEqual(new Set(story.documentIds));
+    for (const c of story.citations) {
+      const passage = citedPassage(e2e.core, c);
+      expect(passage).toBeDefined();
+      expect(prompt).toContain(neutralise(passage!.text.trim()));
+      expect(passage!.text).toContain(c.quote);
+    }
+    expect(story.disagreements).toHaveLength(1);
+    const [title] = story.disagreements;
+    expect(title!.about).toBe("Antony Blinken's title: Defense Secretary vs Secretary of State");
+    expect(new Set(title!.citations.map((c) => c.documentId)).size).toBe(2);
+    for (const c of title!.citations) expect(story.citations[c.n - 1]?.passageId).toBe(c.passageId);
+  });
+
+  it('keeps the offline story when the model fails while writing the briefing', async () => {
+    behaviour = 'fail';
+    const briefing = await e2e.core.briefings.build(undefined, { all: true });
+    expect(briefing.mode).toBe('extractive');
+    expect(briefing.stories).toHaveLength(1);
+    const story = briefing.stories[0]!;
+    expect(citationProblems(story.summary, story.citations)).toEqual([]);
+    expect(story.disagreements.some((d) => d.about.includes('Defense Secretary') && d.about.includes('Secretary of State'))).toBe(true);
+    expect(e2e.logs.some((l) => l.msg === 'model briefing failed; keeping the offline story')).toBe(true);
   });
 });
