@@ -61,7 +61,10 @@ export function createHybridRetriever(o: HybridRetrieverOptions): HybridRetrieve
 
   /** Re-indexes when the passage list changed; concurrent callers share one run. */
   const ensureIndexed = async (signal?: AbortSignal): Promise<void> => {
-    if (indexedFrom === o.passages()) return;
+    // The library hands out the same Passage objects until a document changes, so an element-wise
+    // identity check tells "unchanged" even when `passages()` builds a new array each call.
+    const current = o.passages();
+    if (indexedFrom && indexedFrom.length === current.length && indexedFrom.every((p, i) => p === current[i])) return;
     pending ??= index(signal).finally(() => {
       pending = undefined;
     });
