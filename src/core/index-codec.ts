@@ -14,22 +14,17 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { PostingsData } from './postings.ts';
+import type { IndexParams, PostingsData } from './postings.ts';
 import type { Passage } from './types.ts';
 
 /** File name of the saved index inside its directory. */
 export const INDEX_FILE = 'lexical-index.bin';
 /** Bumped whenever the layout or the tokenizer changes; other versions are rejected on load (caller rebuilds). */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const MAGIC = Buffer.from('BBLEXIDX', 'latin1');
 const PREFIX = 24;
 
-/** Scoring parameters stored with the index. */
-export interface IndexParams {
-  k1: number;
-  b: number;
-  titleWeight: number;
-}
+export type { IndexParams };
 
 /** Passages as decoded from a file: ids eagerly, everything else on demand. */
 export interface PassageTable {
@@ -124,6 +119,7 @@ export async function writeIndexFile(
     ['titleTfs', bytes(postings.titleTfs)],
     ['bodyLengths', bytes(postings.bodyLengths)],
     ['titleLengths', bytes(postings.titleLengths)],
+    ['sequence', bytes(postings.sequence)],
     ['ordinals', bytes(ordinals)],
     ['starts', bytes(starts)],
     ['ends', bytes(ends)],
@@ -265,6 +261,7 @@ function decode(raw: Buffer): IndexFile | undefined {
     titleTfs: new Uint8Array(file.buffer, ttAt, postingCount),
     bodyLengths: i32('bodyLengths', slots),
     titleLengths: i32('titleLengths', slots),
+    sequence: i32('sequence', -1),
   };
   if (!consistent(postings, slots)) return undefined;
   const strings = (name: string, count: number) => {
@@ -320,6 +317,14 @@ function consistent(p: PostingsData, slots: number): boolean {
   for (let j = 0; j < p.slots.length; j++) {
     const s = p.slots[j] as number;
     if (s < 0 || s >= slots) return false;
+  }
+  let tokens = 0;
+  for (let s = 0; s < slots; s++) tokens += p.bodyLengths[s] as number;
+  if (tokens !== p.sequence.length) return false;
+  const terms = p.terms.length;
+  for (let j = 0; j < p.sequence.length; j++) {
+    const t = p.sequence[j] as number;
+    if (t < 0 || t >= terms) return false;
   }
   return true;
 }

@@ -8,7 +8,7 @@
  * them into the compact base when they grow past a quarter of it, and always before saving.
  */
 import { type IndexParams, readIndexFile, writeIndexFile } from './index-codec.ts';
-import { type PostingBatch, Postings, packTf } from './postings.ts';
+import { type Accumulator, MAX_BODY_TF, MAX_TITLE_TF, type PostingBatch, Postings } from './postings.ts';
 import type { Retriever, SearchOptions } from './retriever.ts';
 import { normalizeTerm, WordTable } from './tokenizer.ts';
 import type { Passage, ScoredPassage } from './types.ts';
@@ -42,14 +42,26 @@ export interface LexicalIndexOptions {
   titleWeight?: number;
 }
 
-/** How many top BM25 candidates the phrase pass may reorder. */
-const PHRASE_DEPTH = 30;
 /** Bonus per query bigram found in a candidate, times the smaller idf of its two terms. */
 const PHRASE_WEIGHT = 0.35;
 /** Batches at least this large (or any batch into an empty index) are merged straight into the base. */
 const BULK_BATCH = 2048;
+/** One title occurrence in a packed PostingBatch count (body count in the low 16 bits). */
+const TITLE_TF = 1 << 16;
 const STOP = -1;
 const UNKNOWN = -2;
+
+/** The query's term pairs, for the phrase bonus. */
+interface Phrases {
+  /** Second term → first term → bonus weight. */
+  bySecond: Map<number, Map<number, number>>;
+  /** Each pair's query-term bits (see Accumulator.matched) and weight. */
+  pairs: Array<{ bits: number; weight: number }>;
+  /** Sum of all pair weights. */
+  maxBonus: number;
+  /** Value of `phraseMark[t]` for every second term `t` of this query's pairs. */
+  stamp: number;
+}
 
 /** Creates an empty index. */
 export function createLexicalIndex(options: LexicalIndexOptions = {}): LexicalIndex {
@@ -85,11 +97,18 @@ class Index implements LexicalIndex {
   lazySlot: Int32Array = new Int32Array(0);
   private slotOfId = new Map<string, number>();
   private slotsOfDoc = new Map<string, number[]>();
+  /** True when the two lookups above must be rebuilt before use. */
+  private lookupsStale = false;
   /** Word (lower-cased) → term id or STOP; cleared whenever term ids change. */
   private readonly words = new WordTable((word) => this.resolveWord(word));
   /** Whether words not yet in the vocabulary are added (indexing) or reported UNKNOWN (querying). */
   private creating = false;
-  private scores = new Float64Array(0);
+  private acc: Accumulator = { scores: new Float64Array(0), touched: new Int32Array(0), count: 0, matched: new Int32Array(0) };
+  /** Per slot: BM25F plus phrase bonus while a query runs (0 = not computed). */
+  private boosted = new Float64Array(0);
+  /** Per term: stamp of the last query for which it is the second term of a pair. */
+  private phraseMark: Int32Array = new Int32Array(0);
+  private phraseStamp = 0;
 
   constructor(readonly params: IndexParams) {}
 
@@ -109,7 +128,7 @@ class Index implements LexicalIndex {
       allowed = new Uint8Array(this.postings.slotCount);
       let any = false;
       for (const doc of options.documentIds) {
-        for (const s of this.slotsOfDoc.get(doc) ?? []) {
+        for (const s of this.lookups().docs.get(doc) ?? []) {
           allowed[s] = 1;
           any = true;
         }
@@ -119,42 +138,117 @@ class Index implements LexicalIndex {
     const sequence = this.termIdsOf(query, false);
     const distinct = [...new Set(sequence.filter((t) => t >= 0))];
     if (distinct.length === 0) return [];
-    if (this.scores.length < this.postings.slotCount) this.scores = new Float64Array(this.postings.slotCount * 2);
-    const scores = this.scores;
-    const touched: number[] = [];
-    for (const t of distinct) this.postings.accumulate(t, this.postings.idf(t), this.params, scores, touched);
-    const depth = Math.max(limit, PHRASE_DEPTH);
-    const top = topK(touched, scores, depth, allowed);
-    for (const s of touched) scores[s] = 0;
-    this.phraseBoost(sequence, top);
-    return top.slice(0, limit).map(([slot, score]) => ({ passage: this.passageAt(slot), score }));
+    const acc = this.scratch();
+    // Bit i marks query term i (the first 30); pairs with later terms are always assumed present.
+    const bits = new Map(distinct.map((t, i) => [t, i < 30 ? 1 << i : 0]));
+    for (const t of distinct) this.postings.accumulate(t, this.postings.idf(t), bits.get(t) as number, this.params, acc);
+    try {
+      const top = this.withPhrases(this.queryPhrases(sequence, bits), acc, limit, allowed);
+      return top.map(([slot, score]) => ({ passage: this.passageAt(slot), score }));
+    } finally {
+      for (let i = 0; i < acc.count; i++) {
+        const s = acc.touched[i] as number;
+        acc.scores[s] = 0;
+        acc.matched[s] = 0;
+      }
+      acc.count = 0;
+    }
   }
 
-  /** Adds a bonus to the first PHRASE_DEPTH candidates for each query bigram they contain, then re-sorts them. */
-  private phraseBoost(sequence: number[], top: Array<[number, number]>): void {
-    const pairs = new Map<number, number>();
+  /** The reusable per-query arrays, grown to the slot count. */
+  private scratch(): Accumulator {
+    const n = this.postings.slotCount;
+    if (this.acc.scores.length < n) {
+      const size = Math.max(n, this.acc.scores.length * 2);
+      this.acc = { scores: new Float64Array(size), touched: new Int32Array(size), count: 0, matched: new Int32Array(size) };
+      this.boosted = new Float64Array(size);
+    }
+    return this.acc;
+  }
+
+  /**
+   * The exact top `limit` by BM25F plus the phrase bonus. Once the best BM25F candidates give a
+   * `limit`-th total score θ, a passage can only make the list if its BM25F plus the bonus of the
+   * pairs whose both terms it matched reaches θ; only those get their phrases checked.
+   */
+  private withPhrases(phrases: Phrases, acc: Accumulator, limit: number, allowed: Uint8Array | undefined): Array<[number, number]> {
+    const { scores, touched, count, matched } = acc;
+    if (phrases.pairs.length === 0) return topK(touched, count, scores, limit, allowed);
+    const boosted = this.boosted;
+    const evaluated: number[] = [];
+    const evaluate = (slot: number) => {
+      if (boosted[slot] !== 0) return;
+      boosted[slot] = (scores[slot] as number) + this.phraseBonus(slot, phrases);
+      evaluated.push(slot);
+    };
+    try {
+      for (const [slot] of topK(touched, count, scores, limit, allowed)) evaluate(slot);
+      const first = topK(evaluated, evaluated.length, boosted, limit);
+      if (first.length < limit) return first;
+      const theta = (first[limit - 1] as [number, number])[1];
+      const floor = theta - phrases.maxBonus;
+      for (let i = 0; i < count; i++) {
+        const s = touched[i] as number;
+        const score = scores[s] as number;
+        if (score < floor || (allowed && allowed[s] !== 1)) continue;
+        let bound = 0;
+        const has = matched[s] as number;
+        for (const pair of phrases.pairs) if ((has & pair.bits) === pair.bits) bound += pair.weight;
+        if (score + bound >= theta) evaluate(s);
+      }
+      return topK(evaluated, evaluated.length, boosted, limit);
+    } finally {
+      for (const slot of evaluated) boosted[slot] = 0;
+    }
+  }
+
+  /** Adjacent pairs of known query terms (stop words skipped), each worth its smaller idf. */
+  private queryPhrases(sequence: number[], bits: Map<number, number>): Phrases {
+    const bySecond = new Map<number, Map<number, number>>();
+    const pairs: Phrases['pairs'] = [];
+    const scale = PHRASE_WEIGHT * (this.params.k1 + 1);
+    const stamp = ++this.phraseStamp;
+    if (this.phraseMark.length < this.postings.terms.length) this.phraseMark = new Int32Array(this.postings.terms.length * 2);
+    let maxBonus = 0;
     let prev = UNKNOWN;
     for (const t of sequence) {
       if (t === STOP) continue;
       if (prev >= 0 && t >= 0 && prev !== t) {
-        pairs.set(prev * 0x4000000 + t, Math.min(this.postings.idf(prev), this.postings.idf(t)));
+        const firsts = bySecond.get(t) ?? new Map<number, number>();
+        bySecond.set(t, firsts);
+        this.phraseMark[t] = stamp;
+        if (!firsts.has(prev)) {
+          const weight = scale * Math.min(this.postings.idf(prev), this.postings.idf(t));
+          firsts.set(prev, weight);
+          pairs.push({ bits: (bits.get(prev) as number) | (bits.get(t) as number), weight });
+          maxBonus += weight;
+        }
       }
       prev = t;
     }
-    if (pairs.size === 0 || top.length === 0) return;
-    const head = top.slice(0, PHRASE_DEPTH);
-    for (const entry of head) {
-      const found = new Set<number>();
-      let last = UNKNOWN;
-      this.words.forEach(this.passageAt(entry[0]).text.toLowerCase(), (t) => {
-        if (t === STOP) return;
-        if (last >= 0 && t >= 0 && pairs.has(last * 0x4000000 + t)) found.add(last * 0x4000000 + t);
-        last = t;
-      });
-      for (const key of found) entry[1] += PHRASE_WEIGHT * (this.params.k1 + 1) * (pairs.get(key) as number);
+    return { bySecond, pairs, maxBonus, stamp };
+  }
+
+  /** Sum of the weights of the query's term pairs that occur adjacently, in order, in the slot's body. */
+  private phraseBonus(slot: number, phrases: Phrases): number {
+    const { sequence, sequenceStarts } = this.postings;
+    const mark = this.phraseMark;
+    const end = sequenceStarts[slot + 1] as number;
+    let bonus = 0;
+    let found: Set<number> | undefined;
+    for (let j = (sequenceStarts[slot] as number) + 1; j < end; j++) {
+      const second = sequence[j] as number;
+      if (mark[second] !== phrases.stamp) continue;
+      const first = sequence[j - 1] as number;
+      const weight = phrases.bySecond.get(second)?.get(first);
+      if (weight === undefined) continue;
+      const key = first * 0x4000000 + second;
+      found ??= new Set();
+      if (found.has(key)) continue;
+      found.add(key);
+      bonus += weight;
     }
-    head.sort(better);
-    top.splice(0, head.length, ...head);
+    return bonus;
   }
 
   setDocument(documentId: string, passages: Passage[]): void {
@@ -168,7 +262,7 @@ class Index implements LexicalIndex {
   }
 
   removeDocument(documentId: string): void {
-    const slots = this.slotsOfDoc.get(documentId);
+    const slots = this.lookups().docs.get(documentId);
     if (!slots) return;
     for (const s of [...slots]) this.killSlot(s);
     this.maybeMerge();
@@ -178,13 +272,15 @@ class Index implements LexicalIndex {
     // Last occurrence of a passage id wins; every document present is replaced as a whole.
     const lastOf = new Map<string, number>();
     for (const [i, p] of passages.entries()) lastOf.set(p.id, i);
-    const batch = passages.filter((p, i) => lastOf.get(p.id) === i);
-    for (const doc of new Set(batch.map((p) => p.documentId))) {
-      for (const s of [...(this.slotsOfDoc.get(doc) ?? [])]) this.killSlot(s);
-    }
-    for (const p of batch) {
-      const s = this.slotOfId.get(p.id);
-      if (s !== undefined) this.killSlot(s);
+    const batch = lastOf.size === passages.length ? passages : passages.filter((p, i) => lastOf.get(p.id) === i);
+    if (this.postings.liveCount > 0) {
+      for (const doc of new Set(batch.map((p) => p.documentId))) {
+        for (const s of [...(this.lookups().docs.get(doc) ?? [])]) this.killSlot(s);
+      }
+      for (const p of batch) {
+        const s = this.lookups().ids.get(p.id);
+        if (s !== undefined) this.killSlot(s);
+      }
     }
     if (batch.length === 0) return;
     const postingBatch = this.toBatch(batch);
@@ -200,16 +296,16 @@ class Index implements LexicalIndex {
   }
 
   getPassage(passageId: string): Passage | undefined {
-    const s = this.slotOfId.get(passageId);
+    const s = this.lookups().ids.get(passageId);
     return s === undefined ? undefined : this.passageAt(s);
   }
 
   passagesOf(documentId: string): Passage[] {
-    return (this.slotsOfDoc.get(documentId) ?? []).map((s) => this.passageAt(s));
+    return (this.lookups().docs.get(documentId) ?? []).map((s) => this.passageAt(s));
   }
 
   documentIds(): string[] {
-    return [...this.slotsOfDoc.keys()];
+    return [...this.lookups().docs.keys()];
   }
 
   async save(dir: string, meta?: unknown): Promise<void> {
@@ -237,69 +333,75 @@ class Index implements LexicalIndex {
   private toBatch(passages: Passage[]): PostingBatch {
     const count = passages.length;
     const starts = new Int32Array(count + 1);
-    let termIds: Int32Array = new Int32Array(Math.max(1024, count * 64));
-    let tfs: Int32Array = new Int32Array(termIds.length);
     const bodyLengths = new Int32Array(count);
     const titleLengths = new Int32Array(count);
-    let mark: Int32Array = new Int32Array(0);
-    let bodyCount: Int32Array = new Int32Array(0);
-    let titleCount: Int32Array = new Int32Array(0);
-    const titleTerms = new Map<string, number[]>();
-    let distinct: number[] = [];
-    let stamp = 0;
-    let bodyLength = 0;
-    const seen = (t: number) => {
-      if (t >= mark.length) {
-        const size = Math.max(t + 1, mark.length * 2, 1024);
-        mark = resized(mark, size);
-        bodyCount = resized(bodyCount, size);
-        titleCount = resized(titleCount, size);
-      }
-      if (mark[t] !== stamp) {
-        mark[t] = stamp;
-        bodyCount[t] = 0;
-        titleCount[t] = 0;
-        distinct.push(t);
-      }
-    };
+    let termIds: Int32Array = new Int32Array(Math.max(1024, count * 64));
+    let tfs: Int32Array = new Int32Array(termIds.length);
+    let sequence: Int32Array = new Int32Array(Math.max(1024, count * 128));
+    let length = 0;
     const onTerm = (t: number) => {
       if (t < 0) return;
-      bodyLength++;
-      seen(t);
-      bodyCount[t] = (bodyCount[t] as number) + 1;
+      if (length === sequence.length) sequence = resized(sequence, length * 2);
+      sequence[length++] = t;
     };
+    // Per term: the batch passage that last saw it (1-based) and where its count sits in `tfs`.
+    let mark: Int32Array = new Int32Array(0);
+    let position: Int32Array = new Int32Array(0);
+    const titleTerms = new Map<string, number[]>();
     let at = 0;
-    for (let i = 0; i < count; i++) {
-      const p = passages[i] as Passage;
-      stamp = i + 1;
-      distinct = [];
-      bodyLength = 0;
-      this.creating = true;
-      this.words.forEach(p.text.toLowerCase(), onTerm);
+    this.creating = true;
+    try {
+      for (let i = 0; i < count; i++) {
+        const p = passages[i] as Passage;
+        const from = length;
+        this.words.forEach(p.text.toLowerCase(), onTerm);
+        let title = titleTerms.get(p.title);
+        if (title === undefined) {
+          title = [];
+          this.words.forEach(p.title.toLowerCase(), (t) => t >= 0 && title?.push(t));
+          titleTerms.set(p.title, title);
+        }
+        bodyLengths[i] = length - from;
+        titleLengths[i] = title.length;
+        if (mark.length < this.postings.terms.length) {
+          mark = resized(mark, this.postings.terms.length * 2);
+          position = resized(position, mark.length);
+        }
+        const most = at + (length - from) + title.length;
+        if (most > termIds.length) {
+          termIds = resized(termIds, Math.max(most, termIds.length * 2));
+          tfs = resized(tfs, termIds.length);
+        }
+        const stamp = i + 1;
+        for (let j = from; j < length; j++) {
+          const t = sequence[j] as number;
+          if (mark[t] !== stamp) {
+            mark[t] = stamp;
+            position[t] = at;
+            termIds[at] = t;
+            tfs[at++] = 1;
+          } else {
+            const k = position[t] as number;
+            if (((tfs[k] as number) & 0xffff) < MAX_BODY_TF) tfs[k] = (tfs[k] as number) + 1;
+          }
+        }
+        for (const t of title) {
+          if (mark[t] !== stamp) {
+            mark[t] = stamp;
+            position[t] = at;
+            termIds[at] = t;
+            tfs[at++] = TITLE_TF;
+          } else {
+            const k = position[t] as number;
+            if ((tfs[k] as number) >>> 16 < MAX_TITLE_TF) tfs[k] = (tfs[k] as number) + TITLE_TF;
+          }
+        }
+        starts[i + 1] = at;
+      }
+    } finally {
       this.creating = false;
-      let title = titleTerms.get(p.title);
-      if (title === undefined) {
-        title = this.termIdsOf(p.title, true).filter((t) => t >= 0);
-        titleTerms.set(p.title, title);
-      }
-      for (const t of title) {
-        seen(t);
-        titleCount[t] = (titleCount[t] as number) + 1;
-      }
-      bodyLengths[i] = bodyLength;
-      titleLengths[i] = title.length;
-      if (at + distinct.length > termIds.length) {
-        termIds = resized(termIds, Math.max(at + distinct.length, termIds.length * 2));
-        tfs = resized(tfs, termIds.length);
-      }
-      for (const t of distinct) {
-        termIds[at] = t;
-        tfs[at] = packTf(bodyCount[t] as number, titleCount[t] as number);
-        at++;
-      }
-      starts[i + 1] = at;
     }
-    return { count, starts, termIds, tfs, bodyLengths, titleLengths };
+    return { count, starts, termIds, tfs, bodyLengths, titleLengths, sequence: sequence.subarray(0, length) };
   }
 
   private killSlot(slot: number): void {
@@ -307,8 +409,8 @@ class Index implements LexicalIndex {
     const p = this.passageAt(slot);
     const ids = new Set([...this.termIdsOf(p.text, false), ...this.termIdsOf(p.title, false)].filter((t) => t >= 0));
     this.postings.kill(slot, ids);
+    const list = this.lookupsStale ? undefined : this.slotsOfDoc.get(p.documentId);
     this.slotOfId.delete(p.id);
-    const list = this.slotsOfDoc.get(p.documentId);
     if (list) {
       const rest = list.filter((s) => s !== slot);
       if (rest.length === 0) this.slotsOfDoc.delete(p.documentId);
@@ -354,15 +456,23 @@ class Index implements LexicalIndex {
     this.reindexSlots();
   }
 
-  /** Rebuilds id → slot and document → slots from the per-slot arrays (live slots are all filled). */
+  /** Marks the id → slot and document → slots lookups for a rebuild on their next use. */
   reindexSlots(): void {
-    this.slotOfId.clear();
-    this.slotsOfDoc.clear();
-    const n = Math.min(this.slotIds.length, this.postings.slotCount);
-    for (let s = 0; s < n; s++) {
-      if (this.slotIds[s] === undefined || this.postings.dead[s] === 1) continue;
-      this.index(s);
+    this.lookupsStale = true;
+  }
+
+  /** The lookups, rebuilt from the per-slot arrays when stale (after a load or a merge). */
+  private lookups(): { ids: Map<string, number>; docs: Map<string, number[]> } {
+    if (this.lookupsStale) {
+      this.lookupsStale = false;
+      this.slotOfId.clear();
+      this.slotsOfDoc.clear();
+      const n = Math.min(this.slotIds.length, this.postings.slotCount);
+      for (let s = 0; s < n; s++) {
+        if (this.slotIds[s] !== undefined && this.postings.dead[s] !== 1) this.index(s);
+      }
     }
+    return { ids: this.slotOfId, docs: this.slotsOfDoc };
   }
 
   private register(slot: number, p: Passage, lazyRow: number): void {
@@ -375,6 +485,7 @@ class Index implements LexicalIndex {
   }
 
   private index(slot: number): void {
+    if (this.lookupsStale) return;
     this.slotOfId.set(this.slotIds[slot] as string, slot);
     const doc = this.slotDocs[slot] as string;
     const list = this.slotsOfDoc.get(doc);
@@ -415,12 +526,19 @@ function better(a: [number, number], b: [number, number]): number {
   return b[1] - a[1] || a[0] - b[0];
 }
 
-/** The `k` best touched slots as `[slot, score]`, best first, via a bounded min-heap. */
-function topK(touched: number[], scores: Float64Array, k: number, allowed?: Uint8Array): Array<[number, number]> {
+/** The `k` best of `slots[0..count)` by score as `[slot, score]`, best first (ties by slot), via a bounded min-heap. */
+function topK(
+  slots: ArrayLike<number>,
+  count: number,
+  scores: Float64Array,
+  k: number,
+  allowed?: Uint8Array,
+): Array<[number, number]> {
   const heap: Array<[number, number]> = [];
   // heap[0] is the worst kept entry: lower score, or equal score and higher slot.
   const worse = (a: [number, number], b: [number, number]) => a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
-  for (const s of touched) {
+  for (let i = 0; i < count; i++) {
+    const s = slots[i] as number;
     if (allowed && allowed[s] !== 1) continue;
     const score = scores[s] as number;
     if (heap.length === k) {

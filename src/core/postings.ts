@@ -1,13 +1,14 @@
 /**
  * The inverted lists behind the lexical index: a vocabulary, term-major postings in typed arrays
  * (a compact "base" built in bulk plus a small "delta" for incremental additions), per-slot field
- * lengths and tombstones. A slot is the internal number of one passage; slots only grow until
- * {@link Postings.merge} renumbers the live ones densely, keeping their order.
+ * lengths, each passage's body as a term-id sequence (for phrase matching) and tombstones. A slot
+ * is the internal number of one passage; slots only grow until {@link Postings.merge} renumbers the
+ * live ones densely, keeping their order.
  */
 
 /** Term frequencies are capped to these (a passage repeating a word 65k times gains nothing more). */
-const MAX_BODY_TF = 0xffff;
-const MAX_TITLE_TF = 0xff;
+export const MAX_BODY_TF = 0xffff;
+export const MAX_TITLE_TF = 0xff;
 
 /** One batch of new passages, already turned into term ids: per passage its distinct terms with counts. */
 export interface PostingBatch {
@@ -21,6 +22,8 @@ export interface PostingBatch {
   /** Token counts (after stop words) of each passage's body and title. */
   bodyLengths: Int32Array;
   titleLengths: Int32Array;
+  /** Every passage's body terms in order (stop words left out), passage after passage. */
+  sequence: Int32Array;
 }
 
 /** The compact, fully merged form written to disk and read back. */
@@ -32,11 +35,26 @@ export interface PostingsData {
   titleTfs: Uint8Array;
   bodyLengths: Int32Array;
   titleLengths: Int32Array;
+  /** Body term sequences of all slots, concatenated (slot s has `bodyLengths[s]` entries). */
+  sequence: Int32Array;
 }
 
-/** Packs a body and a title count into one `tfs` entry of a {@link PostingBatch}. */
-export function packTf(body: number, title: number): number {
-  return Math.min(body, MAX_BODY_TF) | (Math.min(title, MAX_TITLE_TF) << 16);
+/** BM25F parameters (see {@link Postings.accumulate}). */
+export interface IndexParams {
+  k1: number;
+  b: number;
+  titleWeight: number;
+}
+
+/** Per-query scratch space, at least `slotCount` long, all zero between queries. */
+export interface Accumulator {
+  /** BM25F score per slot (0 = not matched). */
+  scores: Float64Array;
+  /** The slots with a non-zero score, in first-touched order: `touched[0..count)`. */
+  touched: Int32Array;
+  count: number;
+  /** Per slot, the OR of the bits of the query terms it matched. */
+  matched: Int32Array;
 }
 
 function grown<T extends Int32Array | Uint8Array | Float32Array>(array: T, need: number): T {
@@ -65,6 +83,9 @@ export class Postings {
   slotCount = 0;
   bodyLengths: Int32Array = new Int32Array(0);
   titleLengths: Int32Array = new Int32Array(0);
+  /** Body term sequences: slot s is `sequence[sequenceStarts[s]..sequenceStarts[s+1]]` (dead slots' too). */
+  sequence: Int32Array = new Int32Array(0);
+  sequenceStarts: Int32Array = new Int32Array(1);
   dead: Uint8Array = new Uint8Array(0);
   deadCount = 0;
   liveCount = 0;
@@ -124,6 +145,10 @@ export class Postings {
     this.bodyLengths = grown(this.bodyLengths, need);
     this.titleLengths = grown(this.titleLengths, need);
     this.dead = grown(this.dead, need);
+    this.sequenceStarts = grown(this.sequenceStarts, need + 1);
+    const at = this.sequenceStarts[first] as number;
+    this.sequence = grown(this.sequence, at + batch.sequence.length);
+    this.sequence.set(batch.sequence, at);
     for (let i = 0; i < batch.count; i++) {
       const slot = first + i;
       this.bodyLengths[slot] = batch.bodyLengths[i] as number;
@@ -131,6 +156,7 @@ export class Postings {
       this.dead[slot] = 0;
       this.bodyTotal += batch.bodyLengths[i] as number;
       this.titleTotal += batch.titleLengths[i] as number;
+      this.sequenceStarts[slot + 1] = (this.sequenceStarts[slot] as number) + (batch.bodyLengths[i] as number);
       for (let j = batch.starts[i] as number; j < (batch.starts[i + 1] as number); j++) {
         const t = batch.termIds[j] as number;
         this.df[t] = (this.df[t] as number) + 1;
@@ -224,12 +250,23 @@ export class Postings {
     }
     const bodyLengths = new Int32Array(batchFirst + (batch?.count ?? 0));
     const titleLengths = new Int32Array(bodyLengths.length);
+    let sequenceLength = batch?.sequence.length ?? 0;
     for (let s = 0; s < oldSlots; s++) {
       const n = remap[s] as number;
       if (n < 0) continue;
       bodyLengths[n] = this.bodyLengths[s] as number;
       titleLengths[n] = this.titleLengths[s] as number;
+      sequenceLength += this.bodyLengths[s] as number;
     }
+    const sequence = new Int32Array(sequenceLength);
+    let seqAt = 0;
+    const copySequence = (from: Int32Array, start: number, end: number) => {
+      for (let j = start; j < end; j++) sequence[seqAt++] = termRemap[from[j] as number] as number;
+    };
+    for (let s = 0; s < oldSlots; s++) {
+      if ((remap[s] as number) >= 0) copySequence(this.sequence, this.sequenceStarts[s] as number, this.sequenceStarts[s + 1] as number);
+    }
+    if (batch) copySequence(batch.sequence, 0, batch.sequence.length);
     if (batch) {
       for (let i = 0; i < batch.count; i++) {
         for (let j = batch.starts[i] as number; j < (batch.starts[i + 1] as number); j++) {
@@ -240,7 +277,7 @@ export class Postings {
       }
     }
     const termsChanged = terms.length !== termCount;
-    this.load({ terms, offsets, slots, bodyTfs, titleTfs, bodyLengths, titleLengths }, !termsChanged);
+    this.load({ terms, offsets, slots, bodyTfs, titleTfs, bodyLengths, titleLengths, sequence }, !termsChanged);
     return { remap, termsChanged };
   }
 
@@ -269,9 +306,12 @@ export class Postings {
     this.liveCount = this.slotCount;
     this.bodyTotal = 0;
     this.titleTotal = 0;
+    this.sequence = data.sequence;
+    this.sequenceStarts = new Int32Array(this.slotCount + 1);
     for (let s = 0; s < this.slotCount; s++) {
       this.bodyTotal += data.bodyLengths[s] as number;
       this.titleTotal += data.titleLengths[s] as number;
+      this.sequenceStarts[s + 1] = (this.sequenceStarts[s] as number) + (data.bodyLengths[s] as number);
     }
     this.version++;
   }
@@ -286,6 +326,7 @@ export class Postings {
       titleTfs: this.baseTitleTfs,
       bodyLengths: this.bodyLengths.subarray(0, this.slotCount),
       titleLengths: this.titleLengths.subarray(0, this.slotCount),
+      sequence: this.sequence.subarray(0, this.sequenceStarts[this.slotCount]),
     };
   }
 
@@ -313,23 +354,19 @@ export class Postings {
   }
 
   /**
-   * Adds one term's BM25F contribution to `scores` for every live passage holding it:
-   * `weight · x·(k1+1)/(k1+x)` with `x = tfBody·normBody + titleWeight·tfTitle·normTitle`.
-   * Slots whose score was 0 are pushed on `touched` (scores are always positive once touched).
+   * Adds one term's BM25F contribution to `acc.scores` for every live passage holding it:
+   * `weight · x·(k1+1)/(k1+x)` with `x = tfBody·normBody + titleWeight·tfTitle·normTitle`, and ORs
+   * `bit` into `acc.matched`. Slots scored for the first time are appended to `acc.touched`.
    */
-  accumulate(
-    termId: number,
-    weight: number,
-    params: { k1: number; b: number; titleWeight: number },
-    scores: Float64Array,
-    touched: number[],
-  ): void {
+  accumulate(termId: number, weight: number, bit: number, params: IndexParams, acc: Accumulator): void {
     this.norms(params.b);
     const { k1, titleWeight } = params;
+    const { scores, touched, matched } = acc;
     const bodyNorm = this.bodyNorm;
     const titleNorm = this.titleNorm;
     const dead = this.dead;
     const scale = weight * (k1 + 1);
+    let count = acc.count;
     if (termId < this.baseTerms) {
       const end = this.baseOffsets[termId + 1] as number;
       const slots = this.baseSlots;
@@ -339,19 +376,25 @@ export class Postings {
         const s = slots[j] as number;
         if (dead[s] === 1) continue;
         const x = (bodyTfs[j] as number) * (bodyNorm[s] as number) + titleWeight * (titleTfs[j] as number) * (titleNorm[s] as number);
-        if (scores[s] === 0) touched.push(s);
-        scores[s] = (scores[s] as number) + (scale * x) / (k1 + x);
+        const before = scores[s] as number;
+        if (before === 0) touched[count++] = s;
+        scores[s] = before + (scale * x) / (k1 + x);
+        matched[s] = (matched[s] as number) | bit;
       }
     }
     const list = this.delta.get(termId);
-    if (list === undefined) return;
-    for (let j = 0; j < list.length; j += 2) {
-      const s = list[j] as number;
-      if (dead[s] === 1) continue;
-      const packed = list[j + 1] as number;
-      const x = (packed & 0xffff) * (bodyNorm[s] as number) + titleWeight * ((packed >>> 16) & 0xff) * (titleNorm[s] as number);
-      if (scores[s] === 0) touched.push(s);
-      scores[s] = (scores[s] as number) + (scale * x) / (k1 + x);
+    if (list !== undefined) {
+      for (let j = 0; j < list.length; j += 2) {
+        const s = list[j] as number;
+        if (dead[s] === 1) continue;
+        const packed = list[j + 1] as number;
+        const x = (packed & 0xffff) * (bodyNorm[s] as number) + titleWeight * ((packed >>> 16) & 0xff) * (titleNorm[s] as number);
+        const before = scores[s] as number;
+        if (before === 0) touched[count++] = s;
+        scores[s] = before + (scale * x) / (k1 + x);
+        matched[s] = (matched[s] as number) | bit;
+      }
     }
+    acc.count = count;
   }
 }
