@@ -13,9 +13,14 @@ const gc = (globalThis as { gc?: () => void }).gc;
 /** True when GC can be forced, so heap numbers are meaningful. */
 export const canGc = typeof gc === 'function';
 
-export function memory(): MemorySnapshot {
+/**
+ * Memory after a full GC. Freed ArrayBuffers are released by a background sweeper, so this waits
+ * briefly and collects again before reading.
+ */
+export async function memory(): Promise<MemorySnapshot> {
   if (gc) {
     gc();
+    await new Promise((resolve) => setTimeout(resolve, 100));
     gc();
   }
   const m = process.memoryUsage();
@@ -23,8 +28,8 @@ export function memory(): MemorySnapshot {
 }
 
 /** Growth from `before` to now: V8 heap, buffers, and both together. */
-export function growth(before: MemorySnapshot): { heapMB: number; buffersMB: number; totalMB: number } {
-  const now = memory();
+export async function growth(before: MemorySnapshot): Promise<{ heapMB: number; buffersMB: number; totalMB: number }> {
+  const now = await memory();
   const heapMB = now.heapMB - before.heapMB;
   const buffersMB = now.buffersMB - before.buffersMB;
   return { heapMB, buffersMB, totalMB: heapMB + buffersMB };

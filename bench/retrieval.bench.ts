@@ -77,16 +77,16 @@ async function measure(
   warmup: SquadQuestion[],
 ): Promise<Row> {
   const input = engine.prepare(corpus);
-  const before = memory();
+  const before = await memory();
   const [, buildMs] = await timed(() => engine.build(input));
-  const built = growth(before);
+  const built = await growth(before);
   const dir = await mkdtemp(join(tmpdir(), `briefbot-bench-${engine.name}-`));
   try {
     const [bytes, saveMs] = await timed(() => engine.save(dir));
     engine.drop();
-    const beforeLoad = memory();
+    const beforeLoad = await memory();
     const [, loadMs] = await timed(() => engine.load(dir));
-    const loaded = growth(beforeLoad);
+    const loaded = await growth(beforeLoad);
     for (const q of warmup) engine.search(q.question);
     const times: number[] = [];
     const ranked = new Map<string, string[]>();

@@ -1,11 +1,14 @@
 /**
  * The embedded lexical retriever: BM25F over passage body and title (English stop words, accent
- * folding, Porter stemming), then a phrase pass that lifts the best candidates containing adjacent
- * query terms in the same order. Postings live in typed arrays ({@link Postings}); the index is
+ * folding, Porter stemming) plus a phrase bonus for each pair of adjacent query terms that also
+ * appears adjacently, in order, in a passage (stop words skipped on both sides). The bonus is exact
+ * over all passages: a bound on it limits the phrase check to passages that could still rank.
+ * Postings and each passage's term sequence live in typed arrays ({@link Postings}); the index is
  * saved as one binary file ({@link writeIndexFile}) and reloaded without re-tokenizing anything.
  *
  * Incremental updates (one changed file) go to a small delta and leave tombstones; a merge folds
  * them into the compact base when they grow past a quarter of it, and always before saving.
+ * Ranking: best score first, ties by passage order (the order passages were added).
  */
 import { type IndexParams, readIndexFile, writeIndexFile } from './index-codec.ts';
 import { type Accumulator, MAX_BODY_TF, MAX_TITLE_TF, type PostingBatch, Postings } from './postings.ts';
