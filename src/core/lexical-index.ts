@@ -112,6 +112,10 @@ class Index implements LexicalIndex {
   /** Per term: stamp of the last query for which it is the second term of a pair. */
   private phraseMark: Int32Array = new Int32Array(0);
   private phraseStamp = 0;
+  /** Scratch of toBatch, per term: stamp of the passage that last counted it, and where. */
+  private termMark: Int32Array = new Int32Array(0);
+  private termPosition: Int32Array = new Int32Array(0);
+  private batchStamp = 0;
 
   constructor(readonly params: IndexParams) {}
 
@@ -347,9 +351,12 @@ class Index implements LexicalIndex {
       if (length === sequence.length) sequence = resized(sequence, length * 2);
       sequence[length++] = t;
     };
-    // Per term: the batch passage that last saw it (1-based) and where its count sits in `tfs`.
-    let mark: Int32Array = new Int32Array(0);
-    let position: Int32Array = new Int32Array(0);
+    // Per term: the stamp of the passage that last saw it and where its count sits in `tfs`.
+    // Kept across batches, so adding one small document does not allocate vocabulary-sized arrays.
+    if (this.batchStamp > 0x7fffffff - count) {
+      this.termMark.fill(0);
+      this.batchStamp = 0;
+    }
     const titleTerms = new Map<string, number[]>();
     let at = 0;
     this.creating = true;
@@ -366,16 +373,18 @@ class Index implements LexicalIndex {
         }
         bodyLengths[i] = length - from;
         titleLengths[i] = title.length;
-        if (mark.length < this.postings.terms.length) {
-          mark = resized(mark, this.postings.terms.length * 2);
-          position = resized(position, mark.length);
+        if (this.termMark.length < this.postings.terms.length) {
+          this.termMark = resized(this.termMark, this.postings.terms.length * 2);
+          this.termPosition = resized(this.termPosition, this.termMark.length);
         }
+        const mark = this.termMark;
+        const position = this.termPosition;
         const most = at + (length - from) + title.length;
         if (most > termIds.length) {
           termIds = resized(termIds, Math.max(most, termIds.length * 2));
           tfs = resized(tfs, termIds.length);
         }
-        const stamp = i + 1;
+        const stamp = ++this.batchStamp;
         for (let j = from; j < length; j++) {
           const t = sequence[j] as number;
           if (mark[t] !== stamp) {
