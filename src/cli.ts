@@ -64,7 +64,13 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     switch (command) {
       case 'start': {
         const c = config();
-        await start(c, logger(c));
+        // The interactive console chat keeps the terminal for the conversation; logs go to a file.
+        const chatOnTerminal = !c.slackBotToken && !c.discordToken && process.stdin.isTTY && process.stdout.isTTY;
+        if (chatOnTerminal) {
+          const file = path.join(c.dataDir, 'briefbot.log');
+          io.stderr.write(`Logs: ${path.relative(process.cwd(), file) || file}\n`);
+          await start(c, createLogger({ level: c.logLevel, file }));
+        } else await start(c, logger(c));
         return 0;
       }
       case 'ask': {

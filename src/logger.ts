@@ -40,6 +40,8 @@ export interface LoggerOptions {
   level?: string;
   /** Where lines go; default stderr (fd 2) so stdout stays clean for `--json` output. */
   destination?: pino.DestinationStream;
+  /** Append lines to this file instead (created with its folder); ignored when `destination` is set. */
+  file?: string;
 }
 
 /** Creates the process logger: JSON lines on stderr, secrets redacted. */
@@ -56,7 +58,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
       serializers: { err: pino.stdSerializers.errWithCause },
     },
-    options.destination ?? pino.destination(2),
+    options.destination ?? (options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(2)),
   );
 }
 
