@@ -71,7 +71,11 @@ export function createLexicalIndex(options: LexicalIndexOptions = {}): LexicalIn
   return new Index({ k1: options.k1 ?? 0.9, b: options.b ?? 0.6, titleWeight: options.titleWeight ?? 2 });
 }
 
-/** Loads a saved index; undefined when missing, corrupt or from another format version (caller rebuilds). */
+/**
+ * Loads a saved index; undefined when missing, corrupt or from another format version (caller rebuilds).
+ * Never throws for bad files. The index keeps the scoring options it was saved with; `meta` is what
+ * was passed to `save` (null when nothing was). Passage texts are decoded on first use.
+ */
 export async function loadLexicalIndex(dir: string): Promise<{ index: LexicalIndex; meta: unknown } | undefined> {
   const file = await readIndexFile(dir);
   if (file === undefined) return undefined;
