@@ -1,8 +1,9 @@
 /**
  * The Discord adapter: a discord.js client with only the `Guilds` intent (slash commands need no
  * privileged intents) that turns `/ask`, `/brief` and `/sources` into {@link QuestionHandler}
- * calls and posts answers and briefings as embeds. Thin: rendering is in `format.ts`, command
- * handling in `interactions.ts`, references in `refs.ts`.
+ * calls and posts answers and briefings as embeds, answers with 👍/👎 buttons whose clicks are
+ * recorded through the core. Thin: rendering is in `format.ts`, command handling in
+ * `interactions.ts`, clicks in `feedback.ts`, references in `refs.ts`.
  */
 import {
   type APIMessage,
@@ -18,8 +19,11 @@ import type { Answer, Briefing } from '../../core/types.ts';
 import { BriefbotError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { ChatAdapter, ConversationRef, PostedRef, QuestionHandler } from '../types.ts';
+import { withFeedbackButtons } from './feedback-buttons.ts';
+import { createFeedbackHandler } from './feedback.ts';
 import { renderAnswer, renderBriefing } from './format.ts';
 import { createInteractionHandler } from './interactions.ts';
+import { createRecentAnswers, RECENT_ANSWERS_DEFAULT } from './recent-answers.ts';
 import { channelIdOf, channelRef } from './refs.ts';
 
 /** Options for {@link createDiscordAdapter}. */
@@ -37,6 +41,10 @@ export interface DiscordAdapterOptions {
   partialEditIntervalMs?: number;
   /** How long {@link ChatAdapter.stop} waits for commands in progress; default 10000 ms. */
   drainTimeoutMs?: number;
+  /** How many answers are remembered in memory for their feedback buttons; default 500. */
+  recentAnswersLimit?: number;
+  /** How long a 👍/👎 click waits for the vote to be stored before acknowledging first; default 1500 ms. */
+  feedbackAckBudgetMs?: number;
 }
 
 /**
@@ -52,6 +60,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   });
   client.rest.setToken(options.token);
   const inFlight = new Set<Promise<void>>();
+  const recentAnswers = createRecentAnswers(options.recentAnswersLimit ?? RECENT_ANSWERS_DEFAULT);
   let started = false;
   let stopped = false;
 
@@ -84,11 +93,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   const postMessages = async (to: ConversationRef, content: Answer | Briefing): Promise<PostedRef> => {
     const channelId = channelIdOf(to);
-    const messages = 'stories' in content ? renderBriefing(content) : renderAnswer(content);
+    const messages =
+      'stories' in content ? renderBriefing(content) : withFeedbackButtons(renderAnswer(content), content, to, recentAnswers);
     let firstId: string | undefined;
     for (const message of messages) {
       const body: RESTPostAPIChannelMessageJSONBody = { embeds: message.embeds, allowed_mentions: { parse: [] } };
       if (message.content) body.content = message.content;
+      if (message.components) body.components = message.components;
       try {
         const posted = (await client.rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
         firstId ??= posted.id;
@@ -107,11 +118,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     async start(handler: QuestionHandler) {
       if (started) throw new BriefbotError('USAGE', 'The Discord adapter is already started.');
       started = true;
-      const handle = createInteractionHandler({ handler, logger, partialEditIntervalMs: options.partialEditIntervalMs });
+      const handle = createInteractionHandler({ handler, logger, partialEditIntervalMs: options.partialEditIntervalMs, recentAnswers });
+      const click = createFeedbackHandler({ handler, logger, recentAnswers, ackBudgetMs: options.feedbackAckBudgetMs });
       client.on(Events.InteractionCreate, (interaction: Interaction) => {
-        if (stopped || !interaction.isChatInputCommand()) return;
-        const job = handle(interaction).finally(() => inFlight.delete(job));
-        inFlight.add(job);
+        if (stopped) return;
+        let job: Promise<void>;
+        if (interaction.isChatInputCommand()) job = handle(interaction);
+        else if (interaction.isButton()) job = click(interaction);
+        else return;
+        const tracked = job.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
       });
       if (options.login === false) return;
       try {

@@ -15,9 +15,11 @@ import { userMessage } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { QuestionHandler } from '../types.ts';
 import { SCHEDULE_CHANGING, toBriefCommand } from './commands.ts';
+import { withFeedbackButtons } from './feedback-buttons.ts';
 import { renderAnswer, renderBriefing, renderNotice, renderPartial, renderSources } from './format.ts';
 import type { DiscordMessage } from './limits.ts';
 import { createPartialEditor } from './partial-edits.ts';
+import type { RecentAnswers } from './recent-answers.ts';
 import { channelRef, userConversationRef } from './refs.ts';
 
 /** Sent with every message: echoed text never pings anyone (no @everyone, @here, users or roles). */
@@ -38,6 +40,8 @@ export interface InteractionHandlerOptions {
   logger: Logger;
   /** Minimum time between streaming edits; default 1000 ms. */
   partialEditIntervalMs?: number;
+  /** Where `/ask` answers are remembered for their 👍/👎 buttons. */
+  recentAnswers: RecentAnswers;
 }
 
 /**
@@ -70,12 +74,13 @@ export function redactTokens<T>(error: T): T {
 async function deliver(interaction: ChatInputCommandInteraction, messages: DiscordMessage[], logger: Logger): Promise<void> {
   const [first, ...rest] = messages.length > 0 ? messages : renderNotice('…');
   if (!first) return;
-  await interaction.editReply({ content: first.content ?? '', embeds: first.embeds, allowedMentions: NO_MENTIONS });
+  await interaction.editReply({ content: first.content ?? '', embeds: first.embeds, ...(first.components ? { components: first.components } : {}), allowedMentions: NO_MENTIONS });
   for (const [i, message] of rest.entries()) {
     try {
       await interaction.followUp({
         ...(message.content ? { content: message.content } : {}),
         embeds: message.embeds,
+        ...(message.components ? { components: message.components } : {}),
         allowedMentions: NO_MENTIONS,
         ...(interaction.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
       });
@@ -128,12 +133,13 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (i
     });
     let messages: DiscordMessage[];
     try {
+      const conversation = userConversationRef(channelId, interaction.user.id);
       const answer = await handler.ask(
-        { text, conversation: userConversationRef(channelId, interaction.user.id), userId: interaction.user.id },
+        { text, conversation, userId: interaction.user.id },
         { onPartial: (md) => editor.push(md), signal: AbortSignal.timeout(ANSWER_DEADLINE_MS) },
       );
       await editor.close();
-      messages = renderAnswer(answer);
+      messages = withFeedbackButtons(renderAnswer(answer), answer, conversation, options.recentAnswers);
     } catch (error) {
       await editor.close();
       return fail(interaction, error, logger);

@@ -3,7 +3,7 @@
  * limit is a 400 from Discord, so everything the adapter sends is built through these helpers.
  * Lengths are UTF-16 code units (`string.length`), which is never less than what Discord counts.
  */
-import type { APIEmbed } from 'discord.js';
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 
 /** The limits Discord enforces on one message (https://discord.com/developers/docs/resources/message). */
 export const LIMITS = {
@@ -25,12 +25,16 @@ export const LIMITS = {
   fieldValue: 1024,
   /** Footer text characters (Discord allows 2048; we keep 1024 so one embed always fits in 6000). */
   footer: 1024,
+  /** Action rows per message (they do not count towards {@link LIMITS.embedTotal}). */
+  actionRows: 5,
 } as const;
 
-/** One message to send: optional content and up to {@link LIMITS.embeds} embeds. */
+/** One message to send: optional content, up to {@link LIMITS.embeds} embeds and optional action rows. */
 export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
+  /** At most {@link LIMITS.actionRows} action rows (e.g. the feedback buttons under an answer). */
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
 /** True for the first half of a UTF-16 surrogate pair (never cut after it). */
