@@ -24,7 +24,7 @@ const CITATION_START = /^\*\*\[(\d+)\]\*\* /;
 
 /** Undoes `escapeMarkdown` and the bracket escaping of `format.ts`. */
 function unescapeMarkdown(text: string): string {
-  return text.replace(/\\([^\w\s])/g, '$1');
+  return text.replace(/\\([^A-Za-z0-9\s])/g, '$1');
 }
 
 /** Reads one `citationBlock` back: `**[n]** [Title](<url>) — *Source*` then `> quote` lines. */

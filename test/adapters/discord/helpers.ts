@@ -1,6 +1,7 @@
 /**
- * Test helpers for the Discord adapter: a recording fake of the core's QuestionHandler, raw
- * INTERACTION_CREATE payloads built from the recorded Discord example, and a capturing logger.
+ * Test helpers for the Discord adapter: a recording fake of the core's QuestionHandler (and one
+ * whose feedback goes to a real store), raw INTERACTION_CREATE payloads (commands and button
+ * clicks) built from the recorded Discord example, and a capturing logger.
  */
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -16,6 +17,7 @@ import type {
   QuestionHandler,
 } from '../../../src/adapters/types.ts';
 import type { Answer, Briefing, Citation } from '../../../src/core/types.ts';
+import type { FeedbackStore } from '../../../src/store/feedback.ts';
 import { APP_ID } from './fake-discord.ts';
 
 /** The Discord docs' example interaction (test/fixtures/discord, source in test/fixtures/SOURCES.md). */
@@ -188,4 +190,89 @@ export function visibleText(body: any): string {
     parts.push(e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f: { name: string; value: string }) => [f.name, f.value]), e.footer?.text ?? '');
   }
   return parts.join('\n');
+}
+
+/**
+ * A raw message as Discord sends it inside a component interaction: the bot's message with the
+ * `embeds`, `components` and `content` the adapter sent (`body` of a recorded edit or follow-up).
+ * `askerId` adds the `interaction_metadata` Discord puts on interaction replies.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: raw request body
+export function messageFrom(body: any, options: { id?: string; askerId?: string; channelId?: string } = {}): Record<string, unknown> {
+  counter += 1n;
+  return {
+    id: options.id ?? String(counter),
+    channel_id: options.channelId ?? CHANNEL_ID,
+    type: 20,
+    content: body.content ?? '',
+    embeds: body.embeds ?? [],
+    components: body.components ?? [],
+    author: { id: APP_ID, username: 'briefbot', discriminator: '0000', global_name: null, avatar: null, bot: true },
+    attachments: [],
+    mentions: [],
+    mention_roles: [],
+    mention_everyone: false,
+    pinned: false,
+    tts: false,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    flags: body.flags ?? 0,
+    application_id: APP_ID,
+    ...(options.askerId
+      ? {
+          interaction_metadata: {
+            id: String(counter - 1n),
+            type: 2,
+            name: 'ask',
+            command_type: 1,
+            user: { id: options.askerId, username: 'asker', discriminator: '0', global_name: null, avatar: null },
+            authorizing_integration_owners: { '0': GUILD_ID },
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * A raw INTERACTION_CREATE `d` for a click (type 3, MESSAGE_COMPONENT) on the button `customId`
+ * of `message`, by `userId` (default: the example's member). Built like {@link commandPayload}.
+ */
+export function buttonPayload(customId: string, message: Record<string, unknown>, options: { userId?: string } = {}): Record<string, unknown> {
+  const base = Object.fromEntries(Object.entries(structuredClone(EXAMPLE)).filter(([k]) => !k.startsWith('_')));
+  const member = base.member as { user: Record<string, unknown> };
+  if (options.userId) member.user = { ...member.user, id: options.userId, username: `user${options.userId.slice(-4)}` };
+  counter += 1n;
+  return {
+    ...base,
+    type: 3,
+    id: String(counter),
+    token: `A_UNIQUE_TOKEN_${counter}`,
+    application_id: APP_ID,
+    version: 1,
+    channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'general' },
+    entitlements: [],
+    authorizing_integration_owners: { '0': GUILD_ID },
+    context: 0,
+    message,
+    data: { custom_id: customId, component_type: 2 },
+  };
+}
+
+/**
+ * A QuestionHandler whose `recordFeedback` writes to a real feedback store (after `beforeRecord`,
+ * which a test may use to delay or fail), keeping every vote it was given in `votes`.
+ */
+export class StoreBackedHandler extends FakeHandler {
+  readonly votes: FeedbackVote[] = [];
+  beforeRecord: (vote: FeedbackVote) => Promise<void> = async () => {};
+
+  constructor(readonly store: FeedbackStore) {
+    super();
+  }
+
+  override async recordFeedback(vote: FeedbackVote): Promise<void> {
+    this.votes.push(vote);
+    await this.beforeRecord(vote);
+    this.store.record(vote);
+  }
 }
