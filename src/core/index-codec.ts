@@ -14,7 +14,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { IndexParams, PostingsData } from './postings.ts';
+import type { IndexParams, PostingsData } from './posting-types.ts';
 import type { Passage } from './types.ts';
 
 /** File name of the saved index inside its directory. */

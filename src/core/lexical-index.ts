@@ -11,7 +11,8 @@
  * Ranking: best score first, ties by passage order (the order passages were added).
  */
 import { type IndexParams, readIndexFile, writeIndexFile } from './index-codec.ts';
-import { type Accumulator, MAX_BODY_TF, MAX_TITLE_TF, type PostingBatch, Postings } from './postings.ts';
+import { type Accumulator, MAX_BODY_TF, MAX_TITLE_TF, type PostingBatch } from './posting-types.ts';
+import { Postings } from './postings.ts';
 import type { Retriever, SearchOptions } from './retriever.ts';
 import { normalizeTerm, WordTable } from './tokenizer.ts';
 import type { Passage, ScoredPassage } from './types.ts';

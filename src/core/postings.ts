@@ -5,57 +5,8 @@
  * is the internal number of one passage; slots only grow until {@link Postings.merge} renumbers the
  * live ones densely, keeping their order.
  */
-
-/** Term frequencies are capped to these (a passage repeating a word 65k times gains nothing more). */
-export const MAX_BODY_TF = 0xffff;
-export const MAX_TITLE_TF = 0xff;
-
-/** One batch of new passages, already turned into term ids: per passage its distinct terms with counts. */
-export interface PostingBatch {
-  /** Number of passages in the batch. */
-  count: number;
-  /** `starts[i]..starts[i+1]` indexes the distinct terms of passage i in `termIds` / `tfs`. */
-  starts: Int32Array;
-  termIds: Int32Array;
-  /** Packed counts: body count in the low 16 bits, title count in the next 8. */
-  tfs: Int32Array;
-  /** Token counts (after stop words) of each passage's body and title. */
-  bodyLengths: Int32Array;
-  titleLengths: Int32Array;
-  /** Every passage's body terms in order (stop words left out), passage after passage. */
-  sequence: Int32Array;
-}
-
-/** The compact, fully merged form written to disk and read back. */
-export interface PostingsData {
-  terms: string[];
-  offsets: Int32Array;
-  slots: Int32Array;
-  bodyTfs: Uint16Array;
-  titleTfs: Uint8Array;
-  bodyLengths: Int32Array;
-  titleLengths: Int32Array;
-  /** Body term sequences of all slots, concatenated (slot s has `bodyLengths[s]` entries). */
-  sequence: Int32Array;
-}
-
-/** BM25F parameters (see {@link Postings.accumulate}). */
-export interface IndexParams {
-  k1: number;
-  b: number;
-  titleWeight: number;
-}
-
-/** Per-query scratch space, at least `slotCount` long, all zero between queries. */
-export interface Accumulator {
-  /** BM25F score per slot (0 = not matched). */
-  scores: Float64Array;
-  /** The slots with a non-zero score, in first-touched order: `touched[0..count)`. */
-  touched: Int32Array;
-  count: number;
-  /** Per slot, the OR of the bits of the query terms it matched. */
-  matched: Int32Array;
-}
+import type { Accumulator, IndexParams, PostingBatch, PostingsData } from './posting-types.ts';
+import { mergePostings } from './postings-merge.ts';
 
 function grown<T extends Int32Array | Uint8Array | Float32Array>(array: T, need: number): T {
   if (need <= array.length) return array;
@@ -186,98 +137,25 @@ export class Postings {
    * and whether term ids changed (callers holding term ids must then forget them).
    */
   merge(batch?: PostingBatch): { remap: Int32Array; termsChanged: boolean } {
-    const oldSlots = this.slotCount;
-    const remap = new Int32Array(oldSlots);
-    let next = 0;
-    for (let s = 0; s < oldSlots; s++) remap[s] = this.dead[s] === 1 ? -1 : next++;
-    const batchFirst = next;
-    const termCount = this.terms.length;
-    // Count live postings per term.
-    const counts = new Int32Array(termCount + 1);
-    for (let t = 0; t < this.baseTerms; t++) {
-      for (let j = this.baseOffsets[t] as number; j < (this.baseOffsets[t + 1] as number); j++) {
-        if (this.dead[this.baseSlots[j] as number] !== 1) counts[t] = (counts[t] as number) + 1;
-      }
-    }
-    for (const [t, list] of this.delta) {
-      for (let j = 0; j < list.length; j += 2) if (this.dead[list[j] as number] !== 1) counts[t] = (counts[t] as number) + 1;
-    }
-    if (batch) {
-      for (let j = 0; j < (batch.starts[batch.count] as number); j++) {
-        const t = batch.termIds[j] as number;
-        counts[t] = (counts[t] as number) + 1;
-      }
-    }
-    // New term ids: only terms still in use, in old id order.
-    const termRemap = new Int32Array(termCount);
-    const terms: string[] = [];
-    for (let t = 0; t < termCount; t++) {
-      if ((counts[t] as number) > 0) {
-        termRemap[t] = terms.length;
-        terms.push(this.terms[t] as string);
-      } else termRemap[t] = -1;
-    }
-    const offsets = new Int32Array(terms.length + 1);
-    for (let t = 0; t < termCount; t++) {
-      const n = termRemap[t] as number;
-      if (n >= 0) offsets[n + 1] = counts[t] as number;
-    }
-    for (let t = 0; t < terms.length; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
-    const total = offsets[terms.length] as number;
-    const slots = new Int32Array(total);
-    const bodyTfs = new Uint16Array(total);
-    const titleTfs = new Uint8Array(total);
-    const cursor = offsets.slice(0, terms.length);
-    const put = (t: number, slot: number, packed: number) => {
-      const n = termRemap[t] as number;
-      const at = cursor[n] as number;
-      slots[at] = slot;
-      bodyTfs[at] = packed & 0xffff;
-      titleTfs[at] = (packed >>> 16) & 0xff;
-      cursor[n] = at + 1;
-    };
-    for (let t = 0; t < this.baseTerms; t++) {
-      for (let j = this.baseOffsets[t] as number; j < (this.baseOffsets[t + 1] as number); j++) {
-        const s = remap[this.baseSlots[j] as number] as number;
-        if (s >= 0) put(t, s, (this.baseBodyTfs[j] as number) | ((this.baseTitleTfs[j] as number) << 16));
-      }
-    }
-    for (const [t, list] of this.delta) {
-      for (let j = 0; j < list.length; j += 2) {
-        const s = remap[list[j] as number] as number;
-        if (s >= 0) put(t, s, list[j + 1] as number);
-      }
-    }
-    const bodyLengths = new Int32Array(batchFirst + (batch?.count ?? 0));
-    const titleLengths = new Int32Array(bodyLengths.length);
-    let sequenceLength = batch?.sequence.length ?? 0;
-    for (let s = 0; s < oldSlots; s++) {
-      const n = remap[s] as number;
-      if (n < 0) continue;
-      bodyLengths[n] = this.bodyLengths[s] as number;
-      titleLengths[n] = this.titleLengths[s] as number;
-      sequenceLength += this.bodyLengths[s] as number;
-    }
-    const sequence = new Int32Array(sequenceLength);
-    let seqAt = 0;
-    const copySequence = (from: Int32Array, start: number, end: number) => {
-      for (let j = start; j < end; j++) sequence[seqAt++] = termRemap[from[j] as number] as number;
-    };
-    for (let s = 0; s < oldSlots; s++) {
-      if ((remap[s] as number) >= 0) copySequence(this.sequence, this.sequenceStarts[s] as number, this.sequenceStarts[s + 1] as number);
-    }
-    if (batch) copySequence(batch.sequence, 0, batch.sequence.length);
-    if (batch) {
-      for (let i = 0; i < batch.count; i++) {
-        for (let j = batch.starts[i] as number; j < (batch.starts[i + 1] as number); j++) {
-          put(batch.termIds[j] as number, batchFirst + i, batch.tfs[j] as number);
-        }
-        bodyLengths[batchFirst + i] = batch.bodyLengths[i] as number;
-        titleLengths[batchFirst + i] = batch.titleLengths[i] as number;
-      }
-    }
-    const termsChanged = terms.length !== termCount;
-    this.load({ terms, offsets, slots, bodyTfs, titleTfs, bodyLengths, titleLengths, sequence }, !termsChanged);
+    const { data, remap, termsChanged } = mergePostings(
+      {
+        terms: this.terms,
+        baseOffsets: this.baseOffsets,
+        baseTerms: this.baseTerms,
+        baseSlots: this.baseSlots,
+        baseBodyTfs: this.baseBodyTfs,
+        baseTitleTfs: this.baseTitleTfs,
+        delta: this.delta,
+        slotCount: this.slotCount,
+        dead: this.dead,
+        bodyLengths: this.bodyLengths,
+        titleLengths: this.titleLengths,
+        sequence: this.sequence,
+        sequenceStarts: this.sequenceStarts,
+      },
+      batch,
+    );
+    this.load(data, !termsChanged);
     return { remap, termsChanged };
   }
 
