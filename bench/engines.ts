@@ -7,7 +7,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { stemmer } from 'stemmer';
-import { INDEX_FILE } from '../src/core/index-codec.ts';
+import { INDEX_FILE } from '../src/core/index-format.ts';
 import { createLexicalIndex, type LexicalIndex, loadLexicalIndex } from '../src/core/lexical-index.ts';
 import { STOP_WORDS } from '../src/core/tokenizer.ts';
 import { type SquadPassage, toPassage } from './squad.ts';

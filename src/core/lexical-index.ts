@@ -10,8 +10,9 @@
  * them into the compact base when they grow past a quarter of it, and always before saving.
  * Ranking: best score first, ties by passage order (the order passages were added).
  */
-import { type IndexParams, readIndexFile, writeIndexFile } from './index-codec.ts';
-import { type Accumulator, MAX_BODY_TF, MAX_TITLE_TF, type PostingBatch } from './posting-types.ts';
+import { readIndexFile } from './index-file-reader.ts';
+import { writeIndexFile } from './index-file-writer.ts';
+import { type Accumulator, type IndexParams, MAX_BODY_TF, MAX_TITLE_TF, type PostingBatch } from './posting-types.ts';
 import { Postings } from './postings.ts';
 import type { Retriever, SearchOptions } from './retriever.ts';
 import { normalizeTerm, WordTable } from './tokenizer.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { INDEX_FILE } from '../../src/core/index-codec.ts';
+import { INDEX_FILE } from '../../src/core/index-format.ts';
 import { createLexicalIndex, type LexicalIndex, loadLexicalIndex } from '../../src/core/lexical-index.ts';
 import type { Passage } from '../../src/core/types.ts';
 
