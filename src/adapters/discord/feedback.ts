@@ -18,7 +18,7 @@ import { parseFeedbackCustomId } from './feedback-buttons.ts';
 import { recoverAnswer } from './feedback-recover.ts';
 import { NO_MENTIONS, redactTokens } from './interactions.ts';
 import type { RecentAnswers } from './recent-answers.ts';
-import { channelRef, userConversationRef } from './refs.ts';
+import { channelRef, claimInteraction, userConversationRef } from './refs.ts';
 
 /** Options for {@link createFeedbackHandler}. */
 export interface FeedbackHandlerOptions {
@@ -120,23 +120,10 @@ export function createFeedbackHandler(options: FeedbackHandlerOptions): (interac
     await say(interaction, ok ? FEEDBACK_REPLIES[id.vote] : FEEDBACK_REPLIES.failed, log);
   };
 
-  /** Claims an interaction id; if the store fails, handling beats dropping the click. */
-  const claim = (deliveryId: string, log: Logger): boolean => {
-    try {
-      return handler.claimDelivery(deliveryId);
-    } catch (err) {
-      log.warn({ err }, 'discord: could not record the interaction id; handling it anyway');
-      return true;
-    }
-  };
-
   return async (interaction) => {
     const log = logger.child({ component: 'feedback', interactionId: interaction.id });
     try {
-      if (!claim(`discord:interaction:${interaction.id}`, log)) {
-        log.info('discord: duplicate interaction dropped');
-        return;
-      }
+      if (!claimInteraction(handler, interaction.id, log)) return;
       await vote(interaction, log);
     } catch (err) {
       // Only the deferral can get here (a network failure or an expired token); nothing more to try.

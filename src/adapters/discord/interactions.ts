@@ -20,7 +20,7 @@ import { renderAnswer, renderBriefing, renderNotice, renderPartial, renderSource
 import type { DiscordMessage } from './limits.ts';
 import { createPartialEditor } from './partial-edits.ts';
 import type { RecentAnswers } from './recent-answers.ts';
-import { channelRef, userConversationRef } from './refs.ts';
+import { channelRef, claimInteraction, userConversationRef } from './refs.ts';
 
 /** Sent with every message: echoed text never pings anyone (no @everyone, @here, users or roles). */
 export const NO_MENTIONS: MessageMentionOptions = { parse: [] };
@@ -178,23 +178,10 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (i
     await deliver(interaction, messages, logger);
   };
 
-  /** Claims an interaction id; if the store fails, answering beats dropping the command. */
-  const claim = (deliveryId: string, log: Logger): boolean => {
-    try {
-      return handler.claimDelivery(deliveryId);
-    } catch (err) {
-      log.warn({ err }, 'discord: could not record the interaction id; handling it anyway');
-      return true;
-    }
-  };
-
   return async (interaction) => {
     const log = logger.child({ command: interaction.commandName, interactionId: interaction.id });
     try {
-      if (!claim(`discord:interaction:${interaction.id}`, log)) {
-        log.info('discord: duplicate interaction dropped');
-        return;
-      }
+      if (!claimInteraction(handler, interaction.id, log)) return;
       const channelId = channelOf(interaction);
       if (!channelId && interaction.commandName !== 'sources') {
         await defer(interaction, true);

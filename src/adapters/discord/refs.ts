@@ -5,7 +5,8 @@
  * `BRIEFING_DISCORD_CHANNELS` gets the same ref as a `/brief subscribe` made in that channel.
  */
 import { BriefbotError } from '../../errors.ts';
-import type { ConversationRef } from '../types.ts';
+import type { Logger } from '../../logger.ts';
+import type { ConversationRef, QuestionHandler } from '../types.ts';
 
 const SNOWFLAKE = /^\d{15,25}$/;
 
@@ -30,4 +31,20 @@ export function channelIdOf(ref: ConversationRef): string {
     throw new BriefbotError('USAGE', `Cannot post to ${ref.platform} conversation "${ref.id}" on Discord.`);
   }
   return channelId;
+}
+
+/**
+ * Claims an interaction id durably so a redelivered interaction is handled once. Returns false (and
+ * logs) for a duplicate. If the store fails, returns true: answering twice beats dropping the user.
+ */
+export function claimInteraction(handler: Pick<QuestionHandler, 'claimDelivery'>, interactionId: string, log: Logger): boolean {
+  let fresh: boolean;
+  try {
+    fresh = handler.claimDelivery(`discord:interaction:${interactionId}`);
+  } catch (err) {
+    log.warn({ err }, 'discord: could not record the interaction id; handling it anyway');
+    return true;
+  }
+  if (!fresh) log.info('discord: duplicate interaction dropped');
+  return fresh;
 }
