@@ -115,11 +115,18 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         const started = performance.now();
         const core = await createCore(c, logger(c, true), { onProgress: bar, ephemeralState: true });
         const snap = core.library.snapshot();
-        await core.close();
-        if (bar) io.stderr.write('\n');
-        out(
-          `Indexed ${snap.documents.length} document(s) into ${core.library.index.passageCount} passages in ${Math.round(performance.now() - started)} ms; ${snap.skipped.length} file(s) skipped.`,
-        );
+        try {
+          if (bar) io.stderr.write('\n');
+          out(
+            `Indexed ${snap.documents.length} document(s) into ${core.library.index.passageCount} passages in ${Math.round(performance.now() - started)} ms; ${snap.skipped.length} file(s) skipped.`,
+          );
+          if (core.embedPassages) {
+            const embedded = await core.embedPassages();
+            out(`Embeddings: ${embedded.embedded} new, ${embedded.passages - embedded.embedded} from the cache.`);
+          }
+        } finally {
+          await core.close();
+        }
         for (const s of snap.skipped) out(`  skipped ${s.path}: ${s.reason}`);
         return 0;
       }

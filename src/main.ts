@@ -35,6 +35,8 @@ export interface Core {
   library: Library;
   handler: QuestionHandler;
   briefings: ReturnType<typeof createBriefingService>;
+  /** Embeds passages not yet in the embedding cache (hybrid retrieval only); undefined when it is off. */
+  embedPassages?: () => Promise<{ passages: number; embedded: number }>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function createCore(config: Config, logger: Logger, options: Create
   let answerer: AnswerStrategy = { answer: async (q, passages) => extractive.answer(q, passages) };
   let retriever: Retriever = library.index;
   let rewriteStory: Parameters<typeof createBriefingService>[0]['rewriteStory'];
+  let embedPassages: Core['embedPassages'];
 
   if (modelEnabled(config)) {
     const modelOptions = {
@@ -88,13 +91,15 @@ export async function createCore(config: Config, logger: Logger, options: Create
     const writer = createModelBriefingWriter(shared);
     rewriteStory = (story, passages) => writer.rewrite(story, passages);
     if (config.openaiEmbeddingModel) {
-      retriever = createHybridRetriever({
+      const hybrid = createHybridRetriever({
         lexical: library.index,
         embeddings: createOpenAIEmbeddings({ ...modelOptions, model: config.openaiEmbeddingModel }),
         cacheDir: path.join(config.dataDir, 'embeddings'),
         passages: () => library.index.documentIds().flatMap((id) => library.passagesOf(id)),
         logger,
       });
+      retriever = hybrid;
+      embedPassages = () => hybrid.index();
     }
   }
 
@@ -128,6 +133,7 @@ export async function createCore(config: Config, logger: Logger, options: Create
     library,
     handler,
     briefings,
+    embedPassages,
     async close() {
       db.close();
     },
