@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { BriefbotError } from './errors.ts';
 import { createExtractiveAnswerer } from './core/extractive-answerer.ts';
 import { createLexicalIndex } from './core/lexical-index.ts';
-import { createTermStats } from './core/term-stats.ts';
 import type { Passage } from './core/types.ts';
 
 /** One line of the passages file (see ../shared/eval/README.md). */
@@ -55,12 +54,10 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
 
   const index = createLexicalIndex();
   index.addAll(passages);
-  const stats = createTermStats();
-  for (const p of passages) stats.setDocument(p.id, [p]);
   const titles = new Map(passages.map((p) => [p.id, p.title]));
   const answerer = createExtractiveAnswerer({
     describe: (id) => ({ title: titles.get(id) ?? id, source: 'eval' }),
-    weight: (t) => stats.weight(t),
+    weight: (t) => index.termWeight(t),
   });
 
   let hit1 = 0;

@@ -68,7 +68,7 @@ export async function createCore(config: Config, logger: Logger, options: Create
   );
 
   const describe = (id: string): DocumentInfo | undefined => library.document(id);
-  const weight = (term: string): number => library.termStats.weight(term);
+  const weight = (term: string): number => library.index.termWeight(term);
   const extractive = createExtractiveAnswerer({ describe, weight });
   let answerer: AnswerStrategy = { answer: async (q, passages) => extractive.answer(q, passages) };
   let retriever: Retriever = library.index;

@@ -26,6 +26,15 @@ export interface ScoreSentencesOptions {
   rankWeight?: number;
 }
 
+/**
+ * The question's content terms: its index terms without the words that only shape the question.
+ * "How many"/"how much" ask for a quantity, which the answer states as a number, not with the word
+ * "many", so those words would count as missing from every good answer.
+ */
+export function questionTerms(question: string): string[] {
+  return tokenize(question.replace(/\bhow (many|much)\b/gi, 'how'));
+}
+
 /** The share of the question's term weight found in `text`. */
 export function termCoverage(questionTerms: string[], text: string, weight: (t: string) => number): number {
   const unique = [...new Set(questionTerms)];
@@ -48,9 +57,9 @@ export function termCoverage(questionTerms: string[], text: string, weight: (t: 
  * "when", a name for "who"), and the passage's retrieval rank. Sorted best first.
  */
 export function scoreSentences(question: string, passages: ScoredPassage[], options: ScoreSentencesOptions): ScoredSentence[] {
-  const qTerms = [...new Set(tokenize(question))];
+  const qSeq = questionTerms(question);
+  const qTerms = [...new Set(qSeq)];
   const qPairs = new Set<string>();
-  const qSeq = tokenize(question);
   for (let i = 0; i + 1 < qSeq.length; i++) qPairs.add(`${qSeq[i]} ${qSeq[i + 1]}`);
   const weights = new Map(qTerms.map((t) => [t, options.weight(t)]));
   const totalWeight = [...weights.values()].reduce((a, b) => a + b, 0);

@@ -1,5 +1,4 @@
-import { scoreSentences, termCoverage } from './extract.ts';
-import { tokenize } from './tokenizer.ts';
+import { questionTerms, scoreSentences, termCoverage } from './extract.ts';
 import type { Answer, Citation, Confidence, ScoredPassage } from './types.ts';
 
 /** What the answerer needs to know about a document to cite it. */
@@ -40,7 +39,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions) {
   const cite = (n: number, sp: ScoredPassage, quote: string): Citation => citePassage(n, sp, quote, options.describe(sp.passage.documentId));
 
   function answer(question: string, passages: ScoredPassage[]): Answer {
-    const qTerms = tokenize(question);
+    const qTerms = questionTerms(question);
     const coverages = passages.slice(0, readPassages).map((sp) => termCoverage(qTerms, sp.passage.text, options.weight));
     const bestCoverage = Math.max(0, ...coverages);
     const candidates = passages.length ? scoreSentences(question, passages.slice(0, readPassages), {

@@ -41,6 +41,12 @@ export interface LexicalIndex extends Retriever {
   /** Passages of one document in ordinal order. */
   passagesOf(documentId: string): Passage[];
   documentIds(): string[];
+  /**
+   * BM25 inverse document frequency of a term as `tokenize` returns it, over the live passages (body or
+   * title). Rare terms weigh more; a term no passage holds gets the highest weight. Used to weigh
+   * question words when picking answer sentences, from the same statistics ranking uses.
+   */
+  termWeight(term: string): number;
   /** Persists atomically under dir (write temp files then rename). `meta` is any JSON stored alongside. */
   save(dir: string, meta?: unknown): Promise<void>;
 }
@@ -92,6 +98,12 @@ class Index implements LexicalIndex {
 
   get passageCount(): number {
     return this.postings.liveCount;
+  }
+
+  termWeight(term: string): number {
+    const id = this.postings.vocab.get(term);
+    if (id !== undefined) return this.postings.idf(id);
+    return Math.log(1 + (this.postings.liveCount + 0.5) / 0.5);
   }
 
   async search(query: string, options?: SearchOptions): Promise<ScoredPassage[]> {

@@ -4,7 +4,6 @@ import type { Logger } from '../logger.ts';
 import { chunkDocument } from './chunker.ts';
 import { type CorpusSnapshot, listFiles, loadCorpus, loadFile } from './corpus.ts';
 import { createLexicalIndex, type LexicalIndex, loadLexicalIndex } from './lexical-index.ts';
-import { createTermStats, type TermStats } from './term-stats.ts';
 import type { Document, Passage, SkippedFile } from './types.ts';
 
 /** Bumped whenever chunking or document parsing changes, so a persisted index from before is rebuilt. */
@@ -37,13 +36,12 @@ export interface LibraryOptions {
 }
 
 /**
- * The indexed corpus: documents, their passages, the lexical index and term statistics, kept in
+ * The indexed corpus: documents, their passages and the lexical index, kept in
  * step. `refresh()` reloads the folder and re-indexes only documents whose content hash changed;
  * `applyChanges()` does the same for a few paths (the file watcher).
  */
 export interface Library {
   readonly index: LexicalIndex;
-  readonly termStats: TermStats;
   /** Re-reads the whole folder; re-indexes what changed; persists when anything did. */
   refresh(): Promise<RefreshReport>;
   /** Re-reads only these corpus-relative paths (added, changed or removed files). */
@@ -60,7 +58,6 @@ export async function createLibrary(options: LibraryOptions): Promise<Library> {
   const indexDir = options.dataDir ? path.join(options.dataDir, 'index', corpusKey) : undefined;
   const documents = new Map<string, Document>();
   const skipped = new Map<string, SkippedFile>();
-  const termStats = createTermStats();
   let index = createLexicalIndex();
   let indexedHashes: Record<string, string> = {};
   let reused = false;
@@ -85,17 +82,14 @@ export async function createLibrary(options: LibraryOptions): Promise<Library> {
   };
 
   const put = (doc: Document): 'added' | 'changed' | 'unchanged' => {
-    const before = documents.get(doc.id);
     documents.set(doc.id, doc);
     skipped.delete(doc.id);
     if (indexedHashes[doc.id] === doc.hash) {
-      // Indexed from this exact content before (this run or a persisted index): reuse its passages.
-      if (!before) termStats.setDocument(doc.id, index.passagesOf(doc.id));
+      // Indexed from this exact content before (this run or a persisted index): nothing to redo.
       return 'unchanged';
     }
     const fresh = chunkDocument(doc);
     index.setDocument(doc.id, fresh);
-    termStats.setDocument(doc.id, fresh);
     const existed = indexedHashes[doc.id] !== undefined;
     indexedHashes[doc.id] = doc.hash;
     return existed ? 'changed' : 'added';
@@ -105,7 +99,6 @@ export async function createLibrary(options: LibraryOptions): Promise<Library> {
     const known = documents.delete(id) || indexedHashes[id] !== undefined;
     if (indexedHashes[id] !== undefined) {
       index.removeDocument(id);
-      termStats.removeDocument(id);
       delete indexedHashes[id];
     }
     return known;
@@ -113,7 +106,6 @@ export async function createLibrary(options: LibraryOptions): Promise<Library> {
 
   const library: Library = {
     index,
-    termStats,
     async refresh() {
       const snap = await loadCorpus({ dir: options.docsDir, logger: options.logger, onProgress: options.onProgress });
       const report: RefreshReport = { added: [], changed: [], removed: [], unchanged: 0, skipped: snap.skipped, reusedIndex: reused };

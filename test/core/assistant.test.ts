@@ -4,7 +4,7 @@ import { type AnswerStrategy, createAssistant } from '../../src/core/assistant.t
 import { chunkDocument } from '../../src/core/chunker.ts';
 import { createExtractiveAnswerer } from '../../src/core/extractive-answerer.ts';
 import type { Retriever, SearchOptions } from '../../src/core/retriever.ts';
-import { createTermStats } from '../../src/core/term-stats.ts';
+import { createLexicalIndex } from '../../src/core/lexical-index.ts';
 import type { Document, Passage, ScoredPassage } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createConversationLog } from '../../src/store/conversations.ts';
@@ -35,10 +35,10 @@ class RecordingRetriever implements Retriever {
 
 function setup(overrides: { answerer?: AnswerStrategy; briefingDocs?: string[] } = {}) {
   const db = openDatabase({ dataDir: ':memory:' });
-  const stats = createTermStats();
-  for (const d of docs) stats.setDocument(d.id, passages.filter((p) => p.documentId === d.id));
+  const index = createLexicalIndex();
+  for (const d of docs) index.setDocument(d.id, passages.filter((p) => p.documentId === d.id));
   const describe = (id: string) => docs.find((d) => d.id === id);
-  const extractive = createExtractiveAnswerer({ describe, weight: (t) => stats.weight(t) });
+  const extractive = createExtractiveAnswerer({ describe, weight: (t) => index.termWeight(t) });
   const retriever = new RecordingRetriever();
   const feedback = createFeedbackStore({ db });
   const briefCalls: BriefCommand[] = [];
@@ -46,7 +46,7 @@ function setup(overrides: { answerer?: AnswerStrategy; briefingDocs?: string[] }
     retriever,
     answerer: overrides.answerer ?? { answer: async (q, p) => extractive.answer(q, p) },
     describe,
-    weight: (t) => stats.weight(t),
+    weight: (t) => index.termWeight(t),
     conversations: createConversationLog({ db }),
     deliveries: createDeliveryLog({ db }),
     feedback,

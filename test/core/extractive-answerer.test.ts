@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chunkDocument } from '../../src/core/chunker.ts';
+import { questionTerms } from '../../src/core/extract.ts';
 import { createExtractiveAnswerer, NOT_FOUND_TEXT } from '../../src/core/extractive-answerer.ts';
 import { findFurniture } from '../../src/core/furniture.ts';
-import { createTermStats } from '../../src/core/term-stats.ts';
+import { createLexicalIndex } from '../../src/core/lexical-index.ts';
 import type { Document, ScoredPassage } from '../../src/core/types.ts';
 
 const text = [
@@ -14,9 +15,9 @@ const text = [
 const document: Document = { id: 'council.md', title: 'Council approves harbour budget', source: 'City Gazette', url: 'https://gazette.example/c', text, hash: 'x' };
 document.furniture = findFurniture(text);
 const passages = chunkDocument(document, { targetChars: 120 });
-const stats = createTermStats();
-stats.setDocument(document.id, passages);
-const answerer = createExtractiveAnswerer({ describe: () => document, weight: (t) => stats.weight(t) });
+const index = createLexicalIndex();
+index.setDocument(document.id, passages);
+const answerer = createExtractiveAnswerer({ describe: () => document, weight: (t) => index.termWeight(t) });
 
 /** Ranks passages by how many question words they share (a stand-in for the retriever). */
 function ranked(question: string): ScoredPassage[] {
@@ -67,6 +68,11 @@ describe('extractive answerer', () => {
     const none = answerer.answer('Completely unrelated astronomy?', []);
     expect(none.found).toBe(false);
     expect(none.citations).toEqual([]);
+  });
+
+  it('does not count the words of "how many"/"how much" as content a good answer must contain', () => {
+    expect(questionTerms('How many votes were cast, and how much did it cost?')).toEqual(['vote', 'cast', 'cost']);
+    expect(questionTerms('Were many votes cast?')).toContain('mani');
   });
 
   it('rates confidence from the evidence', () => {

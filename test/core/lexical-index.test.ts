@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INDEX_FILE } from '../../src/core/index-format.ts';
 import { createLexicalIndex, type LexicalIndex, loadLexicalIndex } from '../../src/core/lexical-index.ts';
+import { tokenize } from '../../src/core/tokenizer.ts';
 import type { Passage } from '../../src/core/types.ts';
 
 /** Passages of one document, laid out as the chunker would (offsets into the joined text). */
@@ -193,6 +194,18 @@ describe('updates', () => {
     expect(index.passageCount).toBe(1);
     expect(ids(index, 'gamma')).toEqual(['x.md#0']);
     expect(ids(index, 'alpha')).toEqual([]);
+  });
+
+  it('weighs rare terms above common ones, unseen terms highest, and follows removals', () => {
+    const index = built();
+    const [rare, two, unseen] = ['andalusia', 'two', 'zeppelin'].map((w) => tokenize(w)[0] ?? w) as [string, string, string];
+    // "two" is in two passages, "andalusia" in one; nobody has "zeppelin".
+    expect(index.termWeight(rare)).toBeGreaterThan(index.termWeight(two));
+    expect(index.termWeight(unseen)).toBeGreaterThan(index.termWeight(rare));
+    const before = index.termWeight(rare);
+    index.removeDocument('energy/solar.md');
+    expect(index.termWeight(rare)).toBeCloseTo(index.termWeight(unseen));
+    expect(index.termWeight(rare)).not.toBeCloseTo(before);
   });
 });
 
