@@ -11,20 +11,8 @@ import { createAdapters } from '../../src/main.ts';
 import { APP_ID, type FakeDiscord, type RecordedRequest, startFakeDiscord } from '../adapters/discord/fake-discord.ts';
 import { commandPayload, limitProblems, visibleText } from '../adapters/discord/helpers.ts';
 import { type E2eCore, startCore } from './helpers/core.ts';
-import { nockStreamedCompletion } from './helpers/openai.ts';
+import { nockStreamedCompletion, STREAM_DELTAS as DELTAS, STREAM_QUESTION as QUESTION } from './helpers/openai.ts';
 
-const QUESTION = 'What did Blinken propose to Afghan President Ashraf Ghani?';
-const DELTAS = [
-  'Blinken ',
-  'proposed ',
-  'a power-sharing ',
-  'agreement ',
-  'between the Taliban ',
-  'and the Afghan government [1]',
-  ', and talks ',
-  'in Turkey [2]',
-  '. He also offered a moon base [9].',
-];
 
 let fake: FakeDiscord;
 let e2e: E2eCore;

@@ -3,11 +3,12 @@
 // briefing into the channel through the Slack adapter and records it. A plain reply in the briefing's
 // thread is then answered from the briefing's documents, and a second `/brief now` has nothing new.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/app.ts';
+import type { SlackAdapter } from '../../src/adapters/slack/app.ts';
 import type { ChatAdapter } from '../../src/adapters/types.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../adapters/slack/fake-slack-api.ts';
 import { allText, commandBody, loadFixture, SIGNING_SECRET, sendSigned } from '../adapters/slack/support.ts';
 import { type E2eCore, startCore } from './helpers/core.ts';
+import { slackAdapterFor } from './helpers/slack.ts';
 
 const CHANNEL = 'G8PSS9T3V'; // the channel of the recorded slash-command form
 const FORM = 'application/x-www-form-urlencoded';
@@ -23,18 +24,7 @@ beforeEach(async () => {
     { SLACK_BOT_TOKEN: 'xoxb-e2e-loop-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' },
     { adapters: () => adapters },
   );
-  const { config } = e2e;
-  adapter = createSlackAdapter({
-    botToken: config.slackBotToken!,
-    signingSecret: config.slackSigningSecret,
-    port: config.port,
-    apiUrl: config.slackApiUrl,
-    maxQuestionChars: config.maxQuestionChars,
-    logger: e2e.core.logger.child({ adapter: 'slack' }),
-    host: '127.0.0.1',
-    botId: 'B0BRIEF01',
-    botUserId: 'U0LAN0Z89',
-  });
+  adapter = slackAdapterFor(e2e);
   adapters = [adapter];
   await adapter.start(e2e.core.handler);
 });

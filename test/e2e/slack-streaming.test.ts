@@ -4,28 +4,17 @@
 // fixture and talks to a local stand-in for the Slack Web API.
 import nock from 'nock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/app.ts';
+import type { SlackAdapter } from '../../src/adapters/slack/app.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../adapters/slack/fake-slack-api.ts';
 import { allText, loadFixture, SIGNING_SECRET, sendSigned } from '../adapters/slack/support.ts';
 import type { QuestionHandler } from '../../src/adapters/types.ts';
 import { NOTE_MODEL_UNAVAILABLE } from '../../src/core/model-answerer.ts';
 import type { Answer } from '../../src/core/types.ts';
 import { citationProblems, citedPassage, type E2eCore, startCore } from './helpers/core.ts';
-import { nockStreamedCompletion } from './helpers/openai.ts';
+import { slackAdapterFor } from './helpers/slack.ts';
+import { nockStreamedCompletion, STREAM_DELTAS as DELTAS, STREAM_QUESTION as QUESTION } from './helpers/openai.ts';
 
 const API_KEY = 'sk-e2e-stream-key-0123456789abcdef';
-const QUESTION = 'What did Blinken propose to Afghan President Ashraf Ghani?';
-const DELTAS = [
-  'Blinken ',
-  'proposed ',
-  'a power-sharing ',
-  'agreement ',
-  'between the Taliban ',
-  'and the Afghan government [1]',
-  ', and talks ',
-  'in Turkey [2]',
-  '. He also offered a moon base [9].',
-];
 
 let slack: FakeSlackApi;
 let e2e: E2eCore;
@@ -42,22 +31,7 @@ beforeEach(async () => {
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
   });
-  const { config } = e2e;
-  // The options createAdapters passes, plus the test seams: loopback host, known identity, short throttles.
-  adapter = createSlackAdapter({
-    botToken: config.slackBotToken!,
-    appToken: config.slackAppToken,
-    signingSecret: config.slackSigningSecret,
-    port: config.port,
-    apiUrl: config.slackApiUrl,
-    maxQuestionChars: config.maxQuestionChars,
-    logger: e2e.core.logger.child({ adapter: 'slack' }),
-    host: '127.0.0.1',
-    botId: 'B0BRIEF01',
-    botUserId: 'U0LAN0Z89',
-    placeholderDelayMs: 0,
-    updateIntervalMs: 100,
-  });
+  adapter = slackAdapterFor(e2e, { placeholderDelayMs: 0, updateIntervalMs: 100 });
   answers = [];
   const core = e2e.core.handler;
   const observed: QuestionHandler = {

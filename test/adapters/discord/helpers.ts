@@ -44,9 +44,18 @@ let counter = 786008729715212338n;
  * entitlements, authorizing_integration_owners, version). `permissions` overrides the member's.
  */
 export function commandPayload(name: string, options: RawOption[], extra: { permissions?: string } = {}): Record<string, unknown> {
-  const base = Object.fromEntries(Object.entries(structuredClone(EXAMPLE)).filter(([k]) => !k.startsWith('_')));
+  const base = interactionBase();
   const member = base.member as Record<string, unknown>;
   if (extra.permissions !== undefined) member.permissions = extra.permissions;
+  return { ...base, data: { id: '771825006014889984', name, type: 1, options } };
+}
+
+/**
+ * The envelope every raw interaction shares: the docs' example without its `_source`, a fresh id and
+ * token, and the fields live payloads carry that the example lacks.
+ */
+function interactionBase(): Record<string, unknown> {
+  const base = Object.fromEntries(Object.entries(structuredClone(EXAMPLE)).filter(([k]) => !k.startsWith('_')));
   counter += 1n;
   return {
     ...base,
@@ -58,7 +67,6 @@ export function commandPayload(name: string, options: RawOption[], extra: { perm
     entitlements: [],
     authorizing_integration_owners: { '0': GUILD_ID },
     context: 0,
-    data: { id: '771825006014889984', name, type: 1, options },
   };
 }
 
@@ -238,24 +246,10 @@ export function messageFrom(body: any, options: { id?: string; askerId?: string;
  * of `message`, by `userId` (default: the example's member). Built like {@link commandPayload}.
  */
 export function buttonPayload(customId: string, message: Record<string, unknown>, options: { userId?: string } = {}): Record<string, unknown> {
-  const base = Object.fromEntries(Object.entries(structuredClone(EXAMPLE)).filter(([k]) => !k.startsWith('_')));
+  const base = interactionBase();
   const member = base.member as { user: Record<string, unknown> };
   if (options.userId) member.user = { ...member.user, id: options.userId, username: `user${options.userId.slice(-4)}` };
-  counter += 1n;
-  return {
-    ...base,
-    type: 3,
-    id: String(counter),
-    token: `A_UNIQUE_TOKEN_${counter}`,
-    application_id: APP_ID,
-    version: 1,
-    channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'general' },
-    entitlements: [],
-    authorizing_integration_owners: { '0': GUILD_ID },
-    context: 0,
-    message,
-    data: { custom_id: customId, component_type: 2 },
-  };
+  return { ...base, type: 3, message, data: { custom_id: customId, component_type: 2 } };
 }
 
 /**

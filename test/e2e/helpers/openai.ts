@@ -2,6 +2,22 @@
 import nock from 'nock';
 import { sseStream } from './core.ts';
 
+/** A question about the sample corpus that the streamed answers below reply to. */
+export const STREAM_QUESTION = 'What did Blinken propose to Afghan President Ashraf Ghani?';
+
+/** A streamed answer in chunks: two valid markers, then an invented [9] that verification must drop. */
+export const STREAM_DELTAS = [
+  'Blinken ',
+  'proposed ',
+  'a power-sharing ',
+  'agreement ',
+  'between the Taliban ',
+  'and the Afghan government [1]',
+  ', and talks ',
+  'in Turkey [2]',
+  '. He also offered a moon base [9].',
+];
+
 /** The body of one chat-completion request as the SDK sent it. */
 export interface ChatRequestBody {
   model: string;
