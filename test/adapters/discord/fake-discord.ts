@@ -47,6 +47,32 @@ export interface FakeDiscord {
 let nextId = 900000000000000000n;
 const snowflake = (): string => String(nextId++);
 
+/**
+ * A raw message object as Discord returns it for a message the bot sent, carrying the `content`,
+ * `embeds`, `flags` (and, unless overridden, `components`) of the request `body` that created it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: raw request body
+export function rawBotMessage(body: any, fields: { id: string; channelId: string; type: number; authorId: string; components?: unknown[] }): Record<string, unknown> {
+  return {
+    id: fields.id,
+    channel_id: fields.channelId,
+    type: fields.type,
+    content: body.content ?? '',
+    embeds: body.embeds ?? [],
+    components: fields.components ?? body.components ?? [],
+    author: { id: fields.authorId, username: 'briefbot', discriminator: '0000', global_name: null, avatar: null, bot: true },
+    attachments: [],
+    mentions: [],
+    mention_roles: [],
+    mention_everyone: false,
+    pinned: false,
+    tts: false,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    flags: body.flags ?? 0,
+  };
+}
+
 /** Stores commands the way Discord returns them: ids and defaults added, `required: false` dropped. */
 // biome-ignore lint/suspicious/noExplicitAny: command JSON
 function stored(command: any, guildId: string | undefined): unknown {
@@ -76,24 +102,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const sockets = new Set<WebSocket>();
   let seq = 0;
 
-  const message = (body: Record<string, unknown>, channelId: string) => ({
-    id: snowflake(),
-    channel_id: channelId,
-    type: 0,
-    content: body.content ?? '',
-    embeds: body.embeds ?? [],
-    author: { id: BOT_USER_ID, username: 'briefbot', discriminator: '0000', global_name: null, avatar: null, bot: true },
-    attachments: [],
-    mentions: [],
-    mention_roles: [],
-    mention_everyone: false,
-    pinned: false,
-    tts: false,
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    flags: body.flags ?? 0,
-    components: [],
-  });
+  const message = (body: Record<string, unknown>, channelId: string) =>
+    rawBotMessage(body, { id: snowflake(), channelId, type: 0, authorId: BOT_USER_ID, components: [] });
 
   const route = (req: RecordedRequest, port: number): { status: number; body?: unknown; headers?: Record<string, string> } => {
     const p = req.path.replace(/^\/api\/v10/, '');

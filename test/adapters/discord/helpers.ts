@@ -18,7 +18,7 @@ import type {
 } from '../../../src/adapters/types.ts';
 import type { Answer, Briefing, Citation } from '../../../src/core/types.ts';
 import type { FeedbackStore } from '../../../src/store/feedback.ts';
-import { APP_ID } from './fake-discord.ts';
+import { APP_ID, rawBotMessage } from './fake-discord.ts';
 
 /** The Discord docs' example interaction (test/fixtures/discord, source in test/fixtures/SOURCES.md). */
 const EXAMPLE = JSON.parse(
@@ -209,22 +209,7 @@ export function visibleText(body: any): string {
 export function messageFrom(body: any, options: { id?: string; askerId?: string; channelId?: string } = {}): Record<string, unknown> {
   counter += 1n;
   return {
-    id: options.id ?? String(counter),
-    channel_id: options.channelId ?? CHANNEL_ID,
-    type: 20,
-    content: body.content ?? '',
-    embeds: body.embeds ?? [],
-    components: body.components ?? [],
-    author: { id: APP_ID, username: 'briefbot', discriminator: '0000', global_name: null, avatar: null, bot: true },
-    attachments: [],
-    mentions: [],
-    mention_roles: [],
-    mention_everyone: false,
-    pinned: false,
-    tts: false,
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    flags: body.flags ?? 0,
+    ...rawBotMessage(body, { id: options.id ?? String(counter), channelId: options.channelId ?? CHANNEL_ID, type: 20, authorId: APP_ID }),
     application_id: APP_ID,
     ...(options.askerId
       ? {
